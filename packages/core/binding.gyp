@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "fdutil",
+      "sources": ["native/fdutil.c"],
+      "cflags": ["-O2", "-Wall"]
+    }
+  ]
+}
