@@ -1,0 +1,106 @@
+import { connect } from 'node:net';
+import type { Backend } from '../backend';
+import { formatHost } from '../config/load';
+import { logEvent, type Logger } from '../log';
+import { Health, type SharedState } from '../shared/state';
+
+export interface HealthOptions {
+  /** Between checks of one backend, ms; each wait gets up to 10 % random jitter. */
+  intervalMs: number;
+  /** Deadline of one probe, ms. */
+  timeoutMs: number;
+  /** Consecutive passes that bring a down backend up. */
+  rise: number;
+  /** Consecutive failures that take an up backend down. */
+  fall: number;
+}
+
+/** One check of one backend: resolves null when it passed, or a short reason when it failed. */
+export type Probe = (backend: Backend, timeoutMs: number) => Promise<string | null>;
+
+/** TCP connect check: the backend passes when it accepts a connection in time. */
+export const tcpProbe: Probe = (backend, timeoutMs) =>
+  new Promise((resolve) => {
+    const socket = connect({ host: backend.host, port: backend.port });
+    const done = (reason: string | null) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(reason);
+    };
+    const timer = setTimeout(() => done(`no connection within ${timeoutMs} ms`), timeoutMs);
+    socket.once('connect', () => done(null));
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+  });
+
+/**
+ * Active health checks, run by the primary. Each backend has its own timer and streak counter;
+ * a state flips only after `rise` passes or `fall` failures in a row, and each flip is written to
+ * shared memory (workers read it on their next pick) and logged once with its cause.
+ */
+export class HealthChecker {
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly streaks = new Map<number, number>();
+  private stopped = false;
+
+  constructor(
+    private readonly state: SharedState,
+    private readonly options: HealthOptions,
+    private readonly probe: Probe,
+    private readonly log: Logger,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  start(backends: readonly Backend[]): void {
+    for (const b of backends) this.schedule(b, this.random() * this.options.intervalMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private schedule(b: Backend, delay: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => void this.check(b), delay);
+    timer.unref();
+    this.timers.set(b.slot, timer);
+  }
+
+  private async check(b: Backend): Promise<void> {
+    const reason = await this.probe(b, this.options.timeoutMs);
+    if (this.stopped) return;
+    this.record(b, reason);
+    const jitter = 1 + this.random() * 0.1;
+    this.schedule(b, this.options.intervalMs * jitter);
+  }
+
+  /**
+   * Streaks: positive counts passes while down, negative counts failures while up. A result
+   * that agrees with the current state resets the streak.
+   */
+  private record(b: Backend, reason: string | null): void {
+    const up = this.state.load('backendHealth', b.slot) === Health.Up;
+    const passed = reason === null;
+    if (passed === up) {
+      this.streaks.set(b.slot, 0);
+      return;
+    }
+    const streak = (this.streaks.get(b.slot) ?? 0) + 1;
+    this.streaks.set(b.slot, streak);
+    if (streak < (up ? this.options.fall : this.options.rise)) return;
+    this.streaks.set(b.slot, 0);
+    this.state.store('backendHealth', b.slot, passed ? Health.Up : Health.Down);
+    const cause = passed
+      ? `${this.options.rise} checks passed`
+      : `${this.options.fall} checks failed: ${reason}`;
+    const fields = {
+      backend: b.id,
+      address: `${formatHost(b.host)}:${b.port}`,
+      from: up ? 'up' : 'down',
+      to: up ? 'down' : 'up',
+      cause,
+    };
+    logEvent(this.log, 'backend.state', fields, `backend ${b.id} is ${up ? 'down' : 'up'}`);
+  }
+}
