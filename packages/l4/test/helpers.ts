@@ -1,0 +1,174 @@
+import { get } from 'node:http';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { readdirSync } from 'node:fs';
+import { startBalancer, validateConfig, type ConfigInput, type RunningBalancer, type Stats } from '@lb/core';
+import { L4_WORKER_ENTRY } from '../src/index';
+
+/**
+ * A TCP backend for tests: greets each connection with `id:<id>\n`, echoes what it receives,
+ * ends its side when the client ends, and counts how many connections it holds at once.
+ */
+export interface TestBackend {
+  id: string;
+  port: number;
+  address: string;
+  server: Server;
+  current: number;
+  peak: number;
+  total: number;
+  sockets: Set<Socket>;
+  /** What each connection does: echo (default), reset at once, or stay silent. */
+  mode: 'echo' | 'reset' | 'silent';
+  close(): Promise<void>;
+}
+
+/** Connections all backends of a test hold at once, and the most they ever held together. */
+export interface Concurrency {
+  current: number;
+  peak: number;
+}
+
+export async function startBackends(count: number, all?: Concurrency): Promise<TestBackend[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => startBackend(`b${i + 1}`, all)));
+}
+
+/**
+ * A connection counts from accept until the backend sees the client's FIN (or the socket
+ * closes): after that the backend is done with it, though the close may still be in flight.
+ */
+export async function startBackend(id: string, all: Concurrency = { current: 0, peak: 0 }): Promise<TestBackend> {
+  const backend = { id, current: 0, peak: 0, total: 0, sockets: new Set<Socket>(), mode: 'echo' } as TestBackend;
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    if (backend.mode === 'reset') return void socket.resetAndDestroy();
+    backend.current++;
+    backend.total++;
+    backend.peak = Math.max(backend.peak, backend.current);
+    all.current++;
+    all.peak = Math.max(all.peak, all.current);
+    backend.sockets.add(socket);
+    let counted = true;
+    const uncount = () => {
+      if (!counted) return;
+      counted = false;
+      backend.current--;
+      all.current--;
+    };
+    socket.on('error', () => {});
+    socket.once('end', uncount);
+    socket.once('close', () => {
+      uncount();
+      backend.sockets.delete(socket);
+    });
+    if (backend.mode === 'silent') return;
+    socket.write(`id:${id}\n`);
+    socket.on('data', (chunk) => socket.write(chunk));
+    socket.on('end', () => socket.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  backend.server = server;
+  backend.port = (server.address() as { port: number }).port;
+  backend.address = `127.0.0.1:${backend.port}`;
+  backend.close = () =>
+    new Promise((resolve) => {
+      for (const s of backend.sockets) s.destroy();
+      server.close(() => resolve());
+    });
+  return backend;
+}
+
+/** Starts the L4 balancer in this process (workers are real threads) with quiet logs. */
+export async function startL4(input: Partial<ConfigInput> & { backends: ConfigInput['backends'] }): Promise<RunningBalancer> {
+  const config = validateConfig({
+    listen: '127.0.0.1:0',
+    admin: { listen: '127.0.0.1:0' },
+    workers: 1,
+    log: { level: 'silent' },
+    healthCheck: { enabled: false },
+    ...input,
+  });
+  return startBalancer(config, { workerEntry: L4_WORKER_ENTRY });
+}
+
+/** A client connection with helpers to read what arrives. */
+export interface Client {
+  socket: Socket;
+  /** Resolves with the backend id from the greeting line. */
+  backendId: Promise<string>;
+  received(): string;
+  /** Resolves when the socket closes, with everything received. */
+  closed: Promise<string>;
+}
+
+export function openClient(port: number, localAddress?: string): Client {
+  const socket = connect({ host: '127.0.0.1', port, localAddress, allowHalfOpen: true });
+  let data = '';
+  let resolveId!: (id: string) => void;
+  const backendId = new Promise<string>((r) => (resolveId = r));
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    data += chunk;
+    const m = /^id:([^\n]+)\n/.exec(data);
+    if (m) resolveId(m[1]!);
+  });
+  socket.on('error', () => {});
+  // Like most clients, close our side once the other side has finished.
+  socket.once('end', () => socket.end());
+  const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(data)));
+  void closed.then(() => resolveId(''));
+  return { socket, backendId, received: () => data, closed };
+}
+
+/** Opens one connection, reads the greeting, closes; returns who answered. */
+export async function whoAnswers(port: number, localAddress?: string): Promise<string> {
+  const client = openClient(port, localAddress);
+  const id = await client.backendId;
+  client.socket.end();
+  await client.closed;
+  return id;
+}
+
+export function countBy<T extends string>(items: T[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[item] = (out[item] ?? 0) + 1;
+  return out;
+}
+
+export function fetchStats(adminPort: number): Promise<Stats> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port: adminPort, path: '/stats' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(JSON.parse(body) as Stats));
+    }).on('error', reject);
+  });
+}
+
+/** Polls `check` until it returns true or `ms` passes; returns the last result. */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Waits until the balancer is idle: no permits in use, nothing queued, every backend at 0. */
+export async function expectIdle(lb: RunningBalancer): Promise<Stats> {
+  const idle = (s: Stats) =>
+    s.permits.inUse === 0 && s.queue.total === 0 && s.backends.every((b) => b.active === 0) && s.workers.every((w) => w.connections === 0 && w.permits === 0);
+  await eventually(async () => idle(await fetchStats(lb.adminPort)), 10000);
+  const stats = await fetchStats(lb.adminPort);
+  expect({ permitsInUse: stats.permits.inUse, queued: stats.queue.total, active: stats.backends.map((b) => b.active), workers: stats.workers.map((w) => [w.connections, w.permits]) }).toEqual({
+    permitsInUse: 0,
+    queued: 0,
+    active: stats.backends.map(() => 0),
+    workers: stats.workers.map(() => [0, 0]),
+  });
+  return stats;
+}
+
+export function openFdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}
