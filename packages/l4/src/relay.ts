@@ -43,6 +43,8 @@ class Relay {
   private finished = false;
   private tried: Set<number> | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
+  /** The current upstream finished its TCP handshake (Node clears `connecting` before errors). */
+  private connected = false;
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -126,7 +128,7 @@ class Relay {
   }
 
   private onConnectFailed(upstream: Socket, reason: string): void {
-    if (upstream !== this.upstream || upstream.connecting === false) return;
+    if (upstream !== this.upstream || this.connected) return;
     clearTimeout(this.connectTimer);
     const backend = this.backend!;
     const ctx = this.ctx;
@@ -175,6 +177,7 @@ class Relay {
   private onConnected(upstream: Socket): void {
     if (upstream !== this.upstream) return;
     clearTimeout(this.connectTimer);
+    this.connected = true;
     const { client, ctx } = this;
     ctx.backends.recordSuccess(this.backend!);
     if (this.clientClosed) return void upstream.destroy();
@@ -192,7 +195,7 @@ class Relay {
   }
 
   private onUpstreamError(upstream: Socket, err: NodeJS.ErrnoException): void {
-    if (upstream.connecting) return this.onConnectFailed(upstream, err.code ?? err.message);
+    if (!this.connected) return this.onConnectFailed(upstream, err.code ?? err.message);
     logEvent(
       this.ctx.log,
       'client.abort',

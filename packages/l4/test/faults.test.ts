@@ -1,6 +1,15 @@
 import { createServer } from 'node:net';
 import type { RunningBalancer } from '@lb/core';
-import { eventually, expectIdle, fetchStats, openClient, openFdCount, startBackends, startL4, type Client } from './helpers';
+import {
+  eventually,
+  expectIdle,
+  fetchStats,
+  openClient,
+  openFdCount,
+  startBackends,
+  startL4,
+  type Client,
+} from './helpers';
 
 /** A small deterministic generator (mulberry32) so a failing run can be replayed. */
 function seeded(seed: number): () => number {
@@ -31,7 +40,10 @@ describe('nothing is lost or leaked when clients abort and backends fail', () =>
       queueTimeoutMs: 2000,
       timeouts: { connectMs: 500, idleMs: 300 },
       passive: { maxFailures: 0 },
-      backends: [...backends.map((b) => ({ address: b.address, id: b.id })), { address: `127.0.0.1:${refused}`, id: 'refused' }],
+      backends: [
+        ...backends.map((b) => ({ address: b.address, id: b.id })),
+        { address: `127.0.0.1:${refused}`, id: 'refused' },
+      ],
     });
     const baseline = openFdCount();
 
@@ -44,7 +56,8 @@ describe('nothing is lost or leaked when clients abort and backends fail', () =>
       const delay = Math.floor(random() * 15);
       if (action < 0.25) setTimeout(() => client.socket.resetAndDestroy(), delay);
       else if (action < 0.5) setTimeout(() => client.socket.destroy(), delay);
-      else if (action < 0.75) client.socket.write('ping\n', () => setTimeout(() => client.socket.end(), delay));
+      else if (action < 0.75)
+        client.socket.write('ping\n', () => setTimeout(() => client.socket.end(), delay));
       else void client.backendId.then(() => client.socket.end());
       await client.closed;
       done++;
@@ -76,7 +89,13 @@ describe('a worker thread killed under load', () => {
 
   it('is restarted, and its permits and backend counts are reclaimed', async () => {
     const backends = await startBackends(2);
-    lb = await startL4({ workers: 2, dispatch: 'handoff', maxConnections: 6, queueTimeoutMs: 10000, backends: backends.map((b) => ({ address: b.address, id: b.id })) });
+    lb = await startL4({
+      workers: 2,
+      dispatch: 'handoff',
+      maxConnections: 6,
+      queueTimeoutMs: 10000,
+      backends: backends.map((b) => ({ address: b.address, id: b.id })),
+    });
     const clients = Array.from({ length: 10 }, () => openClient(lb.port));
     await eventually(async () => (await fetchStats(lb.adminPort)).queue.total === 4);
     const before = await fetchStats(lb.adminPort);
@@ -86,7 +105,9 @@ describe('a worker thread killed under load', () => {
     const exited = lb.supervisor.nextExit();
     await lb.supervisor.thread(victim)!.terminate();
     await exited;
-    expect(await eventually(async () => (await fetchStats(lb.adminPort)).workers.every((w) => w.alive))).toBe(true);
+    expect(
+      await eventually(async () => (await fetchStats(lb.adminPort)).workers.every((w) => w.alive)),
+    ).toBe(true);
 
     // The survivors' waiters take the reclaimed permits; then everyone leaves.
     const alive = clients.filter((c) => !c.socket.destroyed);

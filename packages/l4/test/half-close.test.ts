@@ -21,24 +21,27 @@ describe('half-close', () => {
   });
   afterAll(() => new Promise<void>((r) => backend.close(() => r())));
 
-  it.each(['shared', 'handoff'] as const)('a client that sends and shuts its write side gets the whole reply (%s)', async (dispatch) => {
-    const lb = await startL4({ workers: 2, dispatch, backends: [`127.0.0.1:${port}`] });
-    const request = Buffer.alloc(200 * 1024, 'r');
-    const received = await new Promise<Buffer>((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port: lb.port, allowHalfOpen: true });
-      const chunks: Buffer[] = [];
-      socket.on('data', (c) => chunks.push(c));
-      socket.on('end', () => {
-        socket.end();
-        resolve(Buffer.concat(chunks));
+  it.each(['shared', 'handoff'] as const)(
+    'a client that sends and shuts its write side gets the whole reply (%s)',
+    async (dispatch) => {
+      const lb = await startL4({ workers: 2, dispatch, backends: [`127.0.0.1:${port}`] });
+      const request = Buffer.alloc(200 * 1024, 'r');
+      const received = await new Promise<Buffer>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: lb.port, allowHalfOpen: true });
+        const chunks: Buffer[] = [];
+        socket.on('data', (c) => chunks.push(c));
+        socket.on('end', () => {
+          socket.end();
+          resolve(Buffer.concat(chunks));
+        });
+        socket.on('error', reject);
+        socket.end(request);
       });
-      socket.on('error', reject);
-      socket.end(request);
-    });
-    const header = `got ${request.length} bytes\n`;
-    expect(received.subarray(0, header.length).toString()).toBe(header);
-    expect(received.length).toBe(header.length + reply.length);
-    await expectIdle(lb);
-    await lb.stop(1000);
-  });
+      const header = `got ${request.length} bytes\n`;
+      expect(received.subarray(0, header.length).toString()).toBe(header);
+      expect(received.length).toBe(header.length + reply.length);
+      await expectIdle(lb);
+      await lb.stop(1000);
+    },
+  );
 });

@@ -1,7 +1,13 @@
 import { get } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { readdirSync } from 'node:fs';
-import { startBalancer, validateConfig, type ConfigInput, type RunningBalancer, type Stats } from '@lb/core';
+import {
+  startBalancer,
+  validateConfig,
+  type ConfigInput,
+  type RunningBalancer,
+  type Stats,
+} from '@lb/core';
 import { L4_WORKER_ENTRY } from '../src/index';
 
 /**
@@ -36,8 +42,18 @@ export async function startBackends(count: number, all?: Concurrency): Promise<T
  * A connection counts from accept until the backend sees the client's FIN (or the socket
  * closes): after that the backend is done with it, though the close may still be in flight.
  */
-export async function startBackend(id: string, all: Concurrency = { current: 0, peak: 0 }): Promise<TestBackend> {
-  const backend = { id, current: 0, peak: 0, total: 0, sockets: new Set<Socket>(), mode: 'echo' } as TestBackend;
+export async function startBackend(
+  id: string,
+  all: Concurrency = { current: 0, peak: 0 },
+): Promise<TestBackend> {
+  const backend = {
+    id,
+    current: 0,
+    peak: 0,
+    total: 0,
+    sockets: new Set<Socket>(),
+    mode: 'echo',
+  } as TestBackend;
   const server = createServer({ allowHalfOpen: true }, (socket) => {
     if (backend.mode === 'reset') return void socket.resetAndDestroy();
     backend.current++;
@@ -59,10 +75,10 @@ export async function startBackend(id: string, all: Concurrency = { current: 0, 
       uncount();
       backend.sockets.delete(socket);
     });
-    if (backend.mode === 'silent') return;
+    socket.on('end', () => socket.end());
+    if (backend.mode === 'silent') return void socket.resume();
     socket.write(`id:${id}\n`);
     socket.on('data', (chunk) => socket.write(chunk));
-    socket.on('end', () => socket.end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   backend.server = server;
@@ -77,7 +93,9 @@ export async function startBackend(id: string, all: Concurrency = { current: 0, 
 }
 
 /** Starts the L4 balancer in this process (workers are real threads) with quiet logs. */
-export async function startL4(input: Partial<ConfigInput> & { backends: ConfigInput['backends'] }): Promise<RunningBalancer> {
+export async function startL4(
+  input: Partial<ConfigInput> & { backends: ConfigInput['backends'] },
+): Promise<RunningBalancer> {
   const config = validateConfig({
     listen: '127.0.0.1:0',
     admin: { listen: '127.0.0.1:0' },
@@ -145,7 +163,10 @@ export function fetchStats(adminPort: number): Promise<Stats> {
 }
 
 /** Polls `check` until it returns true or `ms` passes; returns the last result. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  ms = 5000,
+): Promise<boolean> {
   const deadline = Date.now() + ms;
   for (;;) {
     if (await check()) return true;
@@ -157,10 +178,18 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 5
 /** Waits until the balancer is idle: no permits in use, nothing queued, every backend at 0. */
 export async function expectIdle(lb: RunningBalancer): Promise<Stats> {
   const idle = (s: Stats) =>
-    s.permits.inUse === 0 && s.queue.total === 0 && s.backends.every((b) => b.active === 0) && s.workers.every((w) => w.connections === 0 && w.permits === 0);
+    s.permits.inUse === 0 &&
+    s.queue.total === 0 &&
+    s.backends.every((b) => b.active === 0) &&
+    s.workers.every((w) => w.connections === 0 && w.permits === 0);
   await eventually(async () => idle(await fetchStats(lb.adminPort)), 10000);
   const stats = await fetchStats(lb.adminPort);
-  expect({ permitsInUse: stats.permits.inUse, queued: stats.queue.total, active: stats.backends.map((b) => b.active), workers: stats.workers.map((w) => [w.connections, w.permits]) }).toEqual({
+  expect({
+    permitsInUse: stats.permits.inUse,
+    queued: stats.queue.total,
+    active: stats.backends.map((b) => b.active),
+    workers: stats.workers.map((w) => [w.connections, w.permits]),
+  }).toEqual({
     permitsInUse: 0,
     queued: 0,
     active: stats.backends.map(() => 0),

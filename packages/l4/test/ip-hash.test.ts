@@ -21,7 +21,11 @@ describe('ip hash keys on the client address only', () => {
   });
 
   const start = async (workers = 2) => {
-    const lb = await startL4({ workers, algorithm: 'ip-hash', backends: backends.map((b) => ({ address: b.address, id: b.id })) });
+    const lb = await startL4({
+      workers,
+      algorithm: 'ip-hash',
+      backends: backends.map((b) => ({ address: b.address, id: b.id })),
+    });
     running.push(lb);
     return lb;
   };
@@ -54,14 +58,19 @@ describe('ip hash keys on the client address only', () => {
   it('two separate balancers with the same config agree on every client', async () => {
     const [a, b] = [await start(1), await start(2)];
     for (let i = 0; i < 100; i++) {
-      expect(await whoAnswers(b.port, clientAddress(i))).toBe(await whoAnswers(a.port, clientAddress(i)));
+      expect(await whoAnswers(b.port, clientAddress(i))).toBe(
+        await whoAnswers(a.port, clientAddress(i)),
+      );
     }
   });
 
   it('two separate balancer processes agree on 1000 addresses', () => {
     const script = join(__dirname, 'fixtures', 'ip-hash-picks.ts');
     const ids = backends.map((b) => b.id).join(',');
-    const run = () => execFileSync(process.execPath, ['--require', 'tsx/cjs', script, ids, '1000'], { encoding: 'utf8' });
+    const run = () =>
+      execFileSync(process.execPath, ['--require', 'tsx/cjs', script, ids, '1000'], {
+        encoding: 'utf8',
+      });
     const first = JSON.parse(run()) as string[];
     const second = JSON.parse(run()) as string[];
     expect(first).toHaveLength(1000);

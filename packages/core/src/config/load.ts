@@ -33,7 +33,7 @@ export interface LoadOptions {
  */
 export function loadConfig(options: LoadOptions): Config {
   const flags = parseFlags(options.argv);
-  const fromFile = flags.config ? readConfigFile(flags.config) : {};
+  const fromFile = flags.config !== undefined ? readConfigFile(flags.config) : {};
   const merged: Record<string, unknown> = { ...(fromFile as Record<string, unknown>) };
   if (options.env.WORKERS !== undefined && options.env.WORKERS !== '') {
     merged.workers = numberFromEnv('WORKERS', options.env.WORKERS);
@@ -141,7 +141,7 @@ function readConfigFile(file: string): unknown {
 
 function numberFromEnv(name: string, value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+  if (!/^[1-9]\d*$/.test(value.trim()) || !Number.isSafeInteger(n)) {
     throw new LbError('LB_ERR_CONFIG', {
       key: `env ${name}`,
       expected: 'a positive integer',
@@ -169,17 +169,17 @@ function configError(issue: z.core.$ZodIssue, input: unknown): LbError {
 function expectedOf(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return `a ${issue.expected}`;
+      return `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
-      return issue.origin === 'array'
-        ? `at least ${issue.minimum} entries`
-        : `a value >= ${issue.minimum}`;
+      if (issue.origin === 'array') return `at least ${issue.minimum} entries`;
+      if (issue.origin === 'string') return `at least ${issue.minimum} characters`;
+      return `a value ${issue.inclusive === false ? '>' : '>='} ${issue.minimum}`;
     case 'too_big':
-      return issue.origin === 'array'
-        ? `at most ${issue.maximum} entries`
-        : `a value <= ${issue.maximum}`;
+      if (issue.origin === 'array') return `at most ${issue.maximum} entries`;
+      if (issue.origin === 'string') return `at most ${issue.maximum} characters`;
+      return `a value ${issue.inclusive === false ? '<' : '<='} ${issue.maximum}`;
     case 'invalid_union':
       return 'an address string or a backend object { address, id?, weight?, maxConnections? }';
     default:

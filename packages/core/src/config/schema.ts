@@ -24,6 +24,8 @@ const address = z.string().refine((s) => parseAddress(s) !== null, {
 });
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
+/** A delay for setTimeout: Node fires anything above 2^31-1 ms after 1 ms instead. */
+const timerMs = positiveInt.max(2_147_483_647);
 
 const backendObject = z.strictObject({
   /** Address of the backend, `host:port` (L7: `http://host:port`). */
@@ -46,7 +48,7 @@ export const configSchema = z.strictObject({
   /** Permits across all workers: concurrent connections (L4) or requests (L7). Default 100. */
   maxConnections: positiveInt.max(1_000_000).default(100),
   /** Longest wait for a permit, ms. Default 5000. */
-  queueTimeoutMs: positiveInt.default(5000),
+  queueTimeoutMs: timerMs.default(5000),
   /** Waiters allowed at once across all workers. Default 1000, at most 65536. */
   maxQueue: nonNegativeInt.max(65536).default(1000),
   /** Worker threads. Default: the number of cores. */
@@ -56,11 +58,11 @@ export const configSchema = z.strictObject({
   timeouts: z
     .strictObject({
       /** Connect to a backend, ms. Default 3000. */
-      connectMs: positiveInt.default(3000),
+      connectMs: timerMs.default(3000),
       /** A connection with no traffic either way is closed after this, ms. Default 60000. */
-      idleMs: positiveInt.default(60000),
+      idleMs: timerMs.default(60000),
       /** On SIGTERM/SIGINT, open connections get this long to finish, ms. Default 10000. */
-      shutdownGraceMs: nonNegativeInt.default(10000),
+      shutdownGraceMs: nonNegativeInt.max(2_147_483_647).default(10000),
     })
     .prefault({}),
   /** Other backends tried after a failed connect. Default 2. */
@@ -70,9 +72,9 @@ export const configSchema = z.strictObject({
       /** Active checks on or off. Default on. */
       enabled: z.boolean().default(true),
       /** Between checks of one backend, ms (plus up to 10 % jitter). Default 2000. */
-      intervalMs: positiveInt.default(2000),
+      intervalMs: timerMs.default(2000),
       /** One check's deadline, ms. Default 1000. */
-      timeoutMs: positiveInt.default(1000),
+      timeoutMs: timerMs.default(1000),
       /** Consecutive passes that bring a down backend up. Default 2. */
       rise: positiveInt.default(2),
       /** Consecutive failures that take an up backend down. Default 3. */

@@ -68,7 +68,13 @@ export class HealthChecker {
   }
 
   private async check(b: Backend): Promise<void> {
-    const reason = await this.probe(b, this.options.timeoutMs);
+    let reason: string | null;
+    try {
+      reason = await this.probe(b, this.options.timeoutMs);
+    } catch (err) {
+      // A probe that throws is a failed check, not the end of this backend's checks.
+      reason = err instanceof Error ? err.message : String(err);
+    }
     if (this.stopped) return;
     this.record(b, reason);
     const jitter = 1 + this.random() * 0.1;

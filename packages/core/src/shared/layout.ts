@@ -6,7 +6,7 @@
  * Bump LAYOUT_VERSION whenever the list changes meaning; a worker refuses to start on a buffer
  * whose version differs from the one it was compiled with.
  */
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 /** Sizes that fix the layout; chosen by the primary at start-up and never changed afterwards. */
 export interface LayoutDims {
@@ -42,10 +42,10 @@ export const SLOTS = [
   { name: 'queueWaiting', width: 'i32', count: (d) => d.classes },
   { name: 'queueTotal', width: 'i32', count: one },
   { name: 'queueSeq', width: 'i32', count: one },
-  { name: 'queueState', width: 'i32', count: (d) => d.queueSlots },
-  { name: 'queueClass', width: 'i32', count: (d) => d.queueSlots },
+  // One word per record: state, class, owner and a generation, changed only by CAS on the whole
+  // word (see semaphore.ts), so a record reused between a read and a CAS cannot be mistaken.
+  { name: 'queueRecord', width: 'i32', count: (d) => d.queueSlots },
   { name: 'queueArrival', width: 'i32', count: (d) => d.queueSlots },
-  { name: 'queueOwner', width: 'i32', count: (d) => d.queueSlots },
   { name: 'doorbell', width: 'i32', count: (d) => d.workers },
   // Balancing.
   { name: 'rrCursor', width: 'i32', count: one },

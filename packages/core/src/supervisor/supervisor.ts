@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { reclaimWorkerBackends, type Backend } from '../backend';
 import type { Config } from '../config/load';
 import { logEvent, type Logger } from '../log';
-import { reclaimWorkerPermits } from '../semaphore';
+import { pumpQueue, reclaimWorkerPermits } from '../semaphore';
 import type { LayoutDims } from '../shared/layout';
 import { SharedState } from '../shared/state';
 import { createDispatcher, type Dispatcher } from './dispatcher';
@@ -38,6 +38,7 @@ export class Supervisor {
   private readonly workers: WorkerSlot[];
   private dispatcher: Dispatcher | undefined;
   private stopping = false;
+  private pumpTimer: NodeJS.Timeout | undefined;
   private readonly exited = new Set<() => void>();
 
   constructor(private readonly options: SupervisorOptions) {
@@ -77,6 +78,10 @@ export class Supervisor {
       },
     );
     await Promise.all(this.workers.map((w) => this.spawn(w)));
+    // Safety net: a permit freed in the instant a waiter's count ran ahead of its record is
+    // handed on here at the latest. pumpQueue returns at once when nobody waits.
+    this.pumpTimer = setInterval(() => pumpQueue(this.state), 250);
+    this.pumpTimer.unref();
   }
 
   /** Per-worker view for the admin API. */
@@ -107,6 +112,7 @@ export class Supervisor {
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    clearInterval(this.pumpTimer);
     await this.dispatcher?.close();
     const live = this.workers.filter((w) => w.thread);
     const allExited = Promise.all(

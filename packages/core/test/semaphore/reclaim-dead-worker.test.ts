@@ -1,4 +1,4 @@
-import { QueueSlot, reclaimWorkerPermits, Semaphore } from '../../src/semaphore';
+import { QueueSlot, reclaimWorkerPermits, recordWord, Semaphore } from '../../src/semaphore';
 import { SharedState } from '../../src/shared/state';
 import { testDims } from '../fixtures/helpers';
 import { idleCounters, queueCounters } from '../fixtures/queue';
@@ -49,9 +49,7 @@ describe('reclaimWorkerPermits returns what a dead worker held and passes it on'
     state.add('permitsFree', 0, -2);
     state.add('permitsHeld', dead, 1);
     state.add('queueTotal', 0, 1);
-    state.store('queueClass', 5, 1);
-    state.store('queueOwner', 5, dead);
-    state.store('queueState', 5, QueueSlot.Granted);
+    state.store('queueRecord', 5, recordWord(QueueSlot.Granted, 1, dead, 7));
 
     const primary = new Semaphore(state, 0, OPTIONS);
     const done = jest.fn();
