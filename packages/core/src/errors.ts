@@ -62,6 +62,51 @@ const TABLE = {
     status: 502,
     message: (d) => `backend ${d.backend} closed the connection: ${d.reason}`,
   },
+  LB_ERR_BAD_REQUEST: {
+    side: 'client',
+    status: 400,
+    message: (d) => `bad request: ${d.reason}`,
+  },
+  LB_ERR_URI_TOO_LONG: {
+    side: 'client',
+    status: 414,
+    message: (d) => `request line too long: ${d.reason}`,
+  },
+  LB_ERR_HEADERS_TOO_LARGE: {
+    side: 'client',
+    status: 431,
+    message: (d) => `request head too large: ${d.reason}`,
+  },
+  LB_ERR_NOT_IMPLEMENTED: {
+    side: 'client',
+    status: 501,
+    message: (d) => `not implemented: ${d.reason}`,
+  },
+  LB_ERR_VERSION_NOT_SUPPORTED: {
+    side: 'client',
+    status: 505,
+    message: (d) => `HTTP version not supported: ${d.reason}`,
+  },
+  LB_ERR_REQUEST_TIMEOUT: {
+    side: 'client',
+    status: 408,
+    message: (d) => `request head not complete within ${d.timeoutMs} ms`,
+  },
+  LB_ERR_BODY_TIMEOUT: {
+    side: 'client',
+    status: 408,
+    message: (d) => `request body stalled for ${d.timeoutMs} ms`,
+  },
+  LB_ERR_BAD_RESPONSE: {
+    side: 'backend',
+    status: 502,
+    message: (d) => `backend ${d.backend} sent an invalid response: ${d.reason}`,
+  },
+  LB_ERR_TOO_MANY_CONNECTIONS: {
+    side: 'internal',
+    status: 503,
+    message: (d) => `client connection limit of ${d.limit} reached`,
+  },
   LB_ERR_CLIENT_ABORT: {
     side: 'client',
     message: (d) => `client closed the connection: ${d.reason}`,

@@ -8,12 +8,25 @@ export {
   type Balancer,
   type PickContext,
 } from './balancer/index';
-export { formatHost, isLoopback, loadConfig, validateConfig, type Config } from './config/load';
+export {
+  formatHost,
+  isLoopback,
+  loadConfig,
+  resolveHttpSettings,
+  validateConfig,
+  type Config,
+} from './config/load';
 export { parseFlags, USAGE } from './config/flags';
-export { parseAddress, type ConfigInput } from './config/schema';
+export { parseAddress, type ConfigInput, type HttpSettings } from './config/schema';
 export { startDemoBackends, type DemoBackend } from './demo';
 export { LbError, statusOf, type ErrorCode, type ErrorSide } from './errors';
-export { HealthChecker, tcpProbe, type HealthOptions, type Probe } from './health/checker';
+export {
+  HealthChecker,
+  httpProbe,
+  tcpProbe,
+  type HealthOptions,
+  type Probe,
+} from './health/checker';
 export { createLogger, logEvent, type LogEvent, type Logger } from './log';
 export { runCli, serve, startBalancer, type BalancerOptions, type RunningBalancer } from './run';
 export {

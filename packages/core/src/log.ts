@@ -15,6 +15,8 @@ const EVENT_LEVELS = {
   'backend.retry': 'warn',
   /** Every try failed; the client got an error. Logged once per connection or request. */
   'backend.failed': 'error',
+  /** A client sent something the balancer refuses (bad framing, too large, too slow). */
+  'client.error': 'info',
   /** The client hung up or reset: normal on the internet. */
   'client.abort': 'debug',
   /** A client was turned away by the queue (timeout or overflow). */

@@ -42,7 +42,6 @@ class Relay {
   private upstreamClosed = true;
   private finished = false;
   private tried: Set<number> | undefined;
-  private connectTimer: NodeJS.Timeout | undefined;
   /** The current upstream finished its TCP handshake (Node clears `connecting` before errors). */
   private connected = false;
 
@@ -59,7 +58,6 @@ class Relay {
       this.clientClosed = true;
       this.onClientGone();
     });
-    client.setTimeout(this.ctx.config.timeouts.idleMs, () => this.onIdle());
     if (this.ctx.semaphore.tryAcquire(NORMAL_CLASS)) {
       this.hasPermit = true;
       this.connectNext();
@@ -118,10 +116,9 @@ class Relay {
       allowHalfOpen: true,
     });
     this.upstream = upstream;
-    this.connectTimer = setTimeout(
-      () => this.onConnectFailed(upstream, 'timeout'),
-      ctx.config.timeouts.connectMs,
-    );
+    // One timer per socket: the connect deadline first, the idle timeout once connected.
+    upstream.setTimeout(ctx.config.timeouts.connectMs);
+    upstream.on('timeout', () => this.onUpstreamTimeout(upstream));
     upstream.once('connect', () => this.onConnected(upstream));
     upstream.on('error', (err: NodeJS.ErrnoException) => this.onUpstreamError(upstream, err));
     upstream.once('close', () => this.onUpstreamClose(upstream));
@@ -129,7 +126,6 @@ class Relay {
 
   private onConnectFailed(upstream: Socket, reason: string): void {
     if (upstream !== this.upstream || this.connected) return;
-    clearTimeout(this.connectTimer);
     const backend = this.backend!;
     const ctx = this.ctx;
     this.upstream = undefined;
@@ -176,7 +172,6 @@ class Relay {
   // Phase 3: relay both ways. A FIN in one direction is passed on; the other keeps flowing.
   private onConnected(upstream: Socket): void {
     if (upstream !== this.upstream) return;
-    clearTimeout(this.connectTimer);
     this.connected = true;
     const { client, ctx } = this;
     ctx.backends.recordSuccess(this.backend!);
@@ -185,13 +180,19 @@ class Relay {
     client.removeListener('end', this.onQueuedEnd);
     for (const chunk of this.pending) upstream.write(chunk);
     this.pending = [];
-    upstream.setTimeout(ctx.config.timeouts.idleMs, () => this.onIdle());
+    upstream.setTimeout(ctx.config.timeouts.idleMs);
+    client.setTimeout(ctx.config.timeouts.idleMs, () => this.onIdle());
     pipeOneWay(client, upstream);
     pipeOneWay(upstream, client);
     if (this.clientEnded) upstream.end();
     else client.once('end', () => upstream.end());
     upstream.once('end', () => client.end());
     client.resume();
+  }
+
+  private onUpstreamTimeout(upstream: Socket): void {
+    if (this.connected) this.onIdle();
+    else this.onConnectFailed(upstream, 'timeout');
   }
 
   private onUpstreamError(upstream: Socket, err: NodeJS.ErrnoException): void {
@@ -259,7 +260,6 @@ class Relay {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    clearTimeout(this.connectTimer);
     if (this.backend) this.ctx.backends.release(this.backend);
     if (this.hasPermit) this.ctx.semaphore.release();
   }

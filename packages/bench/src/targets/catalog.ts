@@ -9,6 +9,7 @@ import { TargetSpec } from './target';
 export const allTargets: TargetSpec[] = [
   directTarget,
   ...algorithms.map((a) => balancerTarget('l4', a)),
+  balancerTarget('l4', 'round-robin', 'handoff'),
   ...algorithms.map((a) => balancerTarget('l7', a)),
   haproxyTarget('tcp'),
   haproxyTarget('http'),

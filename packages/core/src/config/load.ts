@@ -7,7 +7,14 @@ import type { Algorithm } from '../balancer/index';
 import type { Backend } from '../backend';
 import { LbError } from '../errors';
 import { parseFlags } from './flags';
-import { configSchema, parseAddress, type ParsedAddress, type RawConfig } from './schema';
+import {
+  configSchema,
+  httpSchema,
+  parseAddress,
+  type HttpSettings,
+  type ParsedAddress,
+  type RawConfig,
+} from './schema';
 
 /** Validated configuration with defaults filled in and backends resolved. */
 export interface Config extends Omit<RawConfig, 'backends' | 'listen' | 'workers' | 'admin'> {
@@ -207,6 +214,11 @@ function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** The `http` section with every default filled (an L4 config has none: all defaults). */
+export function resolveHttpSettings(config: Pick<Config, 'http'>): HttpSettings {
+  return config.http ?? httpSchema.parse({});
 }
 
 export function isLoopback(host: string): boolean {

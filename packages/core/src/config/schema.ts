@@ -38,6 +38,38 @@ const backendObject = z.strictObject({
   maxConnections: nonNegativeInt.default(0),
 });
 
+/** The `http` section (L7 only). Defaults are filled by `resolveHttpSettings`. */
+export const httpSchema = z.strictObject({
+  /** Largest request head (request line, fields, final CRLF), bytes; more gets 431. Default 16384. */
+  maxHeadBytes: positiveInt.max(1_048_576).default(16384),
+  /** Longest request line, bytes; longer gets 414. Default 8192. */
+  maxRequestLineBytes: positiveInt.max(1_048_576).default(8192),
+  /** Most header fields in one request; more gets 431. Default 100. */
+  maxHeaderCount: positiveInt.max(10_000).default(100),
+  /** From the first byte of a request head to its end, ms; slower gets 408. Default 10000. */
+  headTimeoutMs: timerMs.default(10000),
+  /** Longest pause inside a request body, ms; the request is then aborted. Default 30000. */
+  bodyTimeoutMs: timerMs.default(30000),
+  /** Longest wait for a backend byte once the request is sent, ms; then 504. Default 60000. */
+  responseTimeoutMs: timerMs.default(60000),
+  /** Open client connections per worker; more are refused with 503. Default 10000. */
+  maxClientConnections: positiveInt.max(1_000_000).default(10000),
+  /**
+   * Peers whose X-Forwarded-For / -Proto / -Host are believed (exact addresses, e.g.
+   * 10.0.0.2). Default none: every client's forwarding fields are replaced.
+   */
+  trustedProxies: z.array(z.string().min(1)).default([]),
+  /**
+   * Idle pooled backend connections are closed after this, ms, or earlier when the backend
+   * announces `Keep-Alive: timeout=N`. Default 4000 (below the 5 s of Node's http server).
+   */
+  backendKeepAliveMs: timerMs.default(4000),
+  /** Idle connections kept per backend in each worker. Default 32; 0 turns pooling off. */
+  maxIdlePerBackend: nonNegativeInt.max(10_000).default(32),
+});
+
+export type HttpSettings = z.output<typeof httpSchema>;
+
 export const configSchema = z.strictObject({
   /** Where clients connect. Default 127.0.0.1:8080. */
   listen: address.default('127.0.0.1:8080'),
@@ -79,6 +111,16 @@ export const configSchema = z.strictObject({
       rise: positiveInt.default(2),
       /** Consecutive failures that take an up backend down. Default 3. */
       fall: positiveInt.default(3),
+      /** L7 only: path of the HTTP check (`GET path`). Default `/`. L4 checks connect only. */
+      path: z
+        .string()
+        .startsWith('/')
+        .regex(/^[\x21-\x7e]+$/)
+        .optional(),
+      /** L7 only: statuses that pass, as `[lowest, highest]`. Default [200, 399]. */
+      expectStatus: z
+        .tuple([z.number().int().min(100).max(599), z.number().int().min(100).max(599)])
+        .optional(),
     })
     .prefault({}),
   passive: z
@@ -89,6 +131,8 @@ export const configSchema = z.strictObject({
       ejectMs: positiveInt.default(10000),
     })
     .prefault({}),
+  /** L7 (HTTP) settings; absent for L4. Every key has a default (see `httpSchema`). */
+  http: httpSchema.optional(),
   admin: z
     .strictObject({
       /** Admin listener; loopback by default. `false` turns it off. */

@@ -33,6 +33,47 @@ export const tcpProbe: Probe = (backend, timeoutMs) =>
   });
 
 /**
+ * HTTP check for L7: `GET path` on a fresh connection; passes when the status line arrives in
+ * time with a status in [lowest, highest]. Only the status line is read: the body is no concern
+ * of a check, and waiting for it would let a slow body fail a healthy backend.
+ */
+export function httpProbe(path: string, expectStatus: readonly [number, number]): Probe {
+  return (backend, timeoutMs) =>
+    new Promise((resolve) => {
+      const socket = connect({ host: backend.host, port: backend.port });
+      let head = '';
+      const done = (reason: string | null) => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(reason);
+      };
+      const timer = setTimeout(() => done(`no status line within ${timeoutMs} ms`), timeoutMs);
+      socket.once('connect', () => {
+        const host = `${formatHost(backend.host)}:${backend.port}`;
+        socket.write(`GET ${path} HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`);
+      });
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => {
+        head += chunk;
+        const eol = head.indexOf('\r\n');
+        if (eol === -1) return head.length > 1024 ? done('status line too long') : undefined;
+        done(statusVerdict(head.slice(0, eol), expectStatus));
+      });
+      socket.once('end', () => done('closed before a status line'));
+      socket.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+    });
+}
+
+function statusVerdict(line: string, [lowest, highest]: readonly [number, number]): string | null {
+  const m = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(line);
+  if (!m) return `malformed status line ${JSON.stringify(line.slice(0, 40))}`;
+  const status = Number(m[1]);
+  return status >= lowest && status <= highest
+    ? null
+    : `status ${status}, expected ${lowest}-${highest}`;
+}
+
+/**
  * Active health checks, run by the primary. Each backend has its own timer and streak counter;
  * a state flips only after `rise` passes or `fall` failures in a row, and each flip is written to
  * shared memory (workers read it on their next pick) and logged once with its cause.

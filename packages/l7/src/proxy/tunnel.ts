@@ -1,0 +1,69 @@
+import type { Socket } from 'node:net';
+import type { UpstreamConnection, UpstreamOwner } from './upstream-pool';
+
+/**
+ * Bytes both ways after a backend's 101, with backpressure and half-close: a FIN from one side
+ * is passed on and the other direction keeps flowing. An abnormal close of either side destroys
+ * the other. `onClosed` runs once, when both sockets are gone.
+ */
+export class Tunnel implements UpstreamOwner {
+  private clientClosed = false;
+  private upstreamGone = false;
+  private done = false;
+
+  constructor(
+    private readonly client: Socket,
+    private readonly upstream: UpstreamConnection,
+    private readonly onClosed: () => void,
+  ) {
+    upstream.owner = this;
+    upstream.socket.resume();
+  }
+
+  fromClient(chunk: Buffer): void {
+    if (!this.upstream.socket.write(chunk)) this.client.pause();
+  }
+
+  onClientDrain(): void {
+    this.upstream.socket.resume();
+  }
+
+  onClientEnd(): void {
+    if (!this.upstream.socket.writableEnded) this.upstream.socket.end();
+  }
+
+  onClientClosed(): void {
+    this.clientClosed = true;
+    const up = this.upstream.socket;
+    if (!this.client.readableEnded || !up.writableFinished) up.destroy();
+    this.maybeDone();
+  }
+
+  onUpstreamConnect(): void {}
+
+  onUpstreamData(chunk: Buffer): void {
+    if (!this.client.write(chunk)) this.upstream.socket.pause();
+  }
+
+  onUpstreamDrain(): void {
+    this.client.resume();
+  }
+
+  onUpstreamEnd(): boolean {
+    if (!this.client.writableEnded) this.client.end();
+    return true;
+  }
+
+  onUpstreamGone(_reason: string, clean: boolean): void {
+    this.upstreamGone = true;
+    if (!clean && !this.client.destroyed) this.client.destroy();
+    this.upstream.socket.destroy();
+    this.maybeDone();
+  }
+
+  private maybeDone(): void {
+    if (this.done || !this.clientClosed || !this.upstreamGone) return;
+    this.done = true;
+    this.onClosed();
+  }
+}
