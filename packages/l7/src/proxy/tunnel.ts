@@ -54,9 +54,11 @@ export class Tunnel implements UpstreamOwner {
     return true;
   }
 
-  onUpstreamGone(_reason: string, clean: boolean): void {
+  onUpstreamGone(): void {
     this.upstreamGone = true;
-    if (!clean && !this.client.destroyed) this.client.destroy();
+    // Closed after both FINs is the normal end; anything else cuts the client off too.
+    const up = this.upstream.socket;
+    if (!(up.readableEnded && up.writableFinished) && !this.client.destroyed) this.client.destroy();
     this.upstream.socket.destroy();
     this.maybeDone();
   }
