@@ -5,11 +5,15 @@ import { runCompare } from '../src/compare-run';
 import { defaultOptions, quickOverrides } from '../src/options';
 import { CompareResult } from '../src/run/results';
 import { allScenarios } from '../src/scenarios/catalog';
+import { findBinary } from '../src/util/find-binary';
 import { packagesRoot } from '../src/util/paths';
 
-// direct and node-http-proxy always; the balancers once their CLIs are built.
+// direct and node-http-proxy always; HAProxy and nginx when installed (CI installs them); the
+// balancers once their CLIs are built.
 function quickTargets(): string[] {
   const targets = ['direct', 'node-http-proxy'];
+  if (findBinary('haproxy')) targets.push('haproxy-tcp', 'haproxy-http');
+  if (findBinary('nginx')) targets.push('nginx');
   for (const layer of ['l4', 'l7']) {
     if (!fs.existsSync(path.join(packagesRoot, layer, 'dist', 'cli.js'))) continue;
     for (const algorithm of ['round-robin', 'least-connections', 'ip-hash']) {

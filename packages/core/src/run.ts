@@ -12,6 +12,8 @@ export interface BalancerOptions {
   workerEntry: string;
   /** Active health check; default: TCP connect. */
   probe?: Probe;
+  /** Builds the check from the validated config (L7: HTTP `GET healthCheck.path`). */
+  probeFor?: (config: Config) => Probe;
   log?: Logger;
 }
 
@@ -38,7 +40,7 @@ export async function startBalancer(
   const health = new HealthChecker(
     supervisor.state,
     config.healthCheck,
-    options.probe ?? tcpProbe,
+    options.probe ?? options.probeFor?.(config) ?? tcpProbe,
     log,
   );
   if (config.healthCheck.enabled) health.start(supervisor.backends);
@@ -142,6 +144,11 @@ export async function serve(
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  // Node exits on SIGHUP by default; operators send it to reload. Reloading is not built yet,
+  // so say so and keep serving rather than drop every connection.
+  process.on('SIGHUP', () => {
+    logEvent(log, 'lifecycle', { signal: 'SIGHUP' }, 'config reload is not supported yet; ignored');
+  });
   return running;
 }
 

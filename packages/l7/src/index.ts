@@ -1,1 +1,10 @@
-export {};
+import { join } from 'node:path';
+
+export * from './http/index';
+export { L7Handler } from './proxy/handler';
+
+/** The worker script of the L7 balancer (the .ts file under jest, the .js file when built). */
+export const L7_WORKER_ENTRY = join(
+  __dirname,
+  `worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`,
+);

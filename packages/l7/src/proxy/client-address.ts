@@ -8,14 +8,14 @@ import type { RequestHead } from '../http/index';
  * Example: peer 10.0.0.2 (trusted), `X-Forwarded-For: 1.1.1.1, 203.0.113.7, 10.0.0.3` with
  * 10.0.0.3 trusted gives 203.0.113.7.
  */
-export function clientKeyOf(
-  peer: string,
-  head: RequestHead,
-  trusted: ReadonlySet<string>,
-): string {
+export function clientKeyOf(peer: string, head: RequestHead, trusted: ReadonlySet<string>): string {
   if (!trusted.has(peer)) return peer;
   const list: string[] = [];
-  for (let i = head.indexOf('x-forwarded-for'); i !== -1; i = head.indexOf('x-forwarded-for', i + 1))
+  for (
+    let i = head.indexOf('x-forwarded-for');
+    i !== -1;
+    i = head.indexOf('x-forwarded-for', i + 1)
+  )
     list.push(...head.fieldValue(i).split(','));
   for (let k = list.length - 1; k >= 0; k--) {
     const address = normaliseAddress(list[k]!.trim());

@@ -14,7 +14,12 @@ export function errorResponse(
   err: LbError,
   options: { close: boolean; headOnly: boolean },
 ): Buffer {
-  const event = err.side === 'backend' ? 'backend.failed' : err.side === 'client' ? 'client.error' : 'client.rejected';
+  const event =
+    err.side === 'backend'
+      ? 'backend.failed'
+      : err.side === 'client'
+        ? 'client.error'
+        : 'client.rejected';
   logEvent(log, event, { code: err.code, ...err.details }, err.message);
   const status = err.status ?? 502;
   return renderErrorResponse({
