@@ -5,6 +5,7 @@
 #include <node_api.h>
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>

@@ -17,6 +17,8 @@ const EVENT_LEVELS = {
   'backend.failed': 'error',
   /** A client sent something the balancer refuses (bad framing, too large, too slow). */
   'client.error': 'info',
+  /** A backend connection broke mid-stream (reset, error); the client's side is reset too. */
+  'backend.abort': 'warn',
   /** The client hung up or reset: normal on the internet. */
   'client.abort': 'debug',
   /** A client was turned away by the queue (timeout or overflow). */

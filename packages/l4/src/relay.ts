@@ -197,26 +197,27 @@ class Relay {
 
   private onUpstreamError(upstream: Socket, err: NodeJS.ErrnoException): void {
     if (!this.connected) return this.onConnectFailed(upstream, err.code ?? err.message);
+    const backend = this.backend?.id;
     logEvent(
       this.ctx.log,
-      'client.abort',
-      { side: 'backend', code: err.code },
-      'backend connection failed mid-stream',
+      'backend.abort',
+      { backend, code: err.code },
+      'backend connection broke',
     );
-    this.client.destroy();
+    reset(this.client);
   }
 
   private onUpstreamClose(upstream: Socket): void {
     if (upstream !== this.upstream) return;
     this.upstreamClosed = true;
     // Abnormal close of the backend side ends the client too; a clean end was already relayed.
-    if (!this.clientClosed && (upstream.errored || !upstream.readableEnded)) this.client.destroy();
+    if (!this.clientClosed && (upstream.errored || !upstream.readableEnded)) reset(this.client);
     this.maybeFinish();
   }
 
   private onClientError(err: NodeJS.ErrnoException): void {
     logEvent(this.ctx.log, 'client.abort', { code: err.code }, 'client connection failed');
-    this.upstream?.destroy();
+    if (this.upstream) reset(this.upstream);
   }
 
   private onClientGone(): void {
@@ -230,7 +231,8 @@ class Relay {
       !upstream.destroyed &&
       (this.client.errored || upstream.connecting || !this.client.readableEnded)
     ) {
-      upstream.destroy();
+      if (this.client.errored) reset(upstream);
+      else upstream.destroy();
     }
     this.maybeFinish();
   }
@@ -271,4 +273,17 @@ function pipeOneWay(from: Socket, to: Socket): void {
     if (!to.write(chunk)) from.pause();
   });
   to.on('drain', () => from.resume());
+}
+
+/**
+ * Passes an abort on as an abort: a reset on one side becomes a reset (RST) on the other, so a
+ * cut-off transfer never looks complete to the peer, as a plain FIN would make it.
+ */
+function reset(socket: Socket): void {
+  if (socket.destroyed) return;
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
 }

@@ -1,20 +1,7 @@
 #!/usr/bin/env node
-import {
-  httpProbe,
-  runCli,
-  serve,
-  startDemoBackends,
-  validateConfig,
-  type Config,
-  type Probe,
-} from '@lb/core';
+import { runCli, serve, startDemoBackends, validateConfig } from '@lb/core';
+import { l7ProbeFor as probeFor } from './health-probe';
 import { L7_WORKER_ENTRY } from './index';
-
-/** Active checks for L7 are HTTP: `GET healthCheck.path`, passing on `healthCheck.expectStatus`. */
-function probeFor(config: Config): Probe {
-  const check = config.healthCheck;
-  return httpProbe(check.path ?? '/', check.expectStatus ?? [200, 399]);
-}
 
 /** No arguments: three built-in HTTP backends on loopback and the L7 balancer in front. */
 async function demo(): Promise<void> {

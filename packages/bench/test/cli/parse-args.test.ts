@@ -26,6 +26,7 @@ describe('parseCompareArgs', () => {
       'l4-round-robin',
       'l4-least-connections',
       'l4-ip-hash',
+      'l4-round-robin-handoff',
     ]);
   });
 

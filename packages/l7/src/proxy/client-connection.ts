@@ -3,7 +3,8 @@ import { LbError, logEvent, normaliseAddress } from '@lb/core';
 import { FAILED, NEED_MORE, RequestHeadParser, renderCodecError } from '../http/index';
 import type { ProxyContext } from './context';
 import { errorResponse } from './error-response';
-import { Exchange, type ExchangeHost } from './exchange';
+import { Exchange } from './exchange';
+import type { ExchangeHost } from './exchange-host';
 import type { Expiring } from './sweeper';
 import type { Tunnel } from './tunnel';
 

@@ -1,4 +1,4 @@
-import { LbError, logEvent, type ErrorCode, type Logger } from '@lb/core';
+import { formatHost, LbError, logEvent, type Backend, type Logger } from '@lb/core';
 import { renderErrorResponse } from '../http/index';
 
 /** 503s invite a retry: the cause (queue, no backend) is usually gone within a second. */
@@ -31,7 +31,7 @@ export function errorResponse(
   });
 }
 
-/** Narrows a codec error code to the core table (the two tables share these codes). */
-export function lbErrorOf(code: string, details: Record<string, unknown>): LbError {
-  return new LbError(code as ErrorCode, details);
+/** `host:port` of a backend, for error details and logs. */
+export function addressOf(backend: Backend): string {
+  return `${formatHost(backend.host)}:${backend.port}`;
 }

@@ -1,54 +1,26 @@
-import type { Socket } from 'node:net';
-import { formatHost, LbError, logEvent, type Backend, type QueueTicket } from '@lb/core';
+import { LbError, logEvent, type Backend, type QueueTicket } from '@lb/core';
 import {
   FAILED,
-  NEED_MORE,
   buildClientResponseHead,
   buildForwardRequestHead,
   renderCodecError,
-  requestBodyFramer,
-  responseBodyFramer,
-  type BodyFramer,
   type RequestHead,
   type ResponseHead,
 } from '../http/index';
 import { clientKeyOf } from './client-address';
-import type { ProxyContext } from './context';
-import { errorResponse } from './error-response';
+import { addressOf, errorResponse } from './error-response';
+import { countFailure } from './backend-failure';
+import { RequestBody } from './request-body';
+import { RelayStep, ResponseRelay } from './response-relay';
+import { PAUSE_HELD, PAUSE_UPSTREAM, type ExchangeHost } from './exchange-host';
 import type { Expiring } from './sweeper';
 import { Tunnel } from './tunnel';
 import type { UpstreamConnection, UpstreamOwner } from './upstream-pool';
 
 /** L7 requests run in the middle priority class until QoS rules exist. */
 const NORMAL_CLASS = 1;
-/** Body bytes held while no backend connection is ready; past this the client is paused. */
-const HELD_BODY_LIMIT = 64 * 1024;
-/** Body bytes kept for a retry on a fresh connection; a larger body is never retried. */
-const RETAINED_BODY_LIMIT = 64 * 1024;
 /** Methods a retry cannot make take effect twice (RFC 9110 section 9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
-
-/** Why the client connection stops reading; each is lifted by whoever set it. */
-export const PAUSE_HELD = 2;
-export const PAUSE_UPSTREAM = 4;
-
-/** The client connection, as one exchange sees it. */
-export interface ExchangeHost {
-  readonly proxy: ProxyContext;
-  readonly socket: Socket;
-  /** The peer address, normalised. */
-  readonly peer: string;
-  /** The connection will close after this exchange whatever the exchange says. */
-  readonly closing: boolean;
-  pauseReading(reason: number): void;
-  resumeReading(reason: number): void;
-  /** The response is complete (or an error was sent); `keepAlive`: read the next request. */
-  exchangeDone(keepAlive: boolean): void;
-  /** The backend accepted an upgrade: bytes now flow through `tunnel`. */
-  startTunnel(tunnel: Tunnel): void;
-  /** Cuts the client off: a response already begun cannot be completed. */
-  abortConnection(): void;
-}
 
 /**
  * One request and its response, in order: permit (at once or queued), backend pick, a pooled or
@@ -61,12 +33,8 @@ export class Exchange implements UpstreamOwner, Expiring {
   /** The client's request body has been seen to its end. */
   requestDone: boolean;
 
-  private readonly body: BodyFramer;
+  private readonly body: RequestBody;
   private readonly forwardHead: Buffer;
-  private held: Buffer[] = [];
-  private heldBytes = 0;
-  private retained: Buffer[] | null = [];
-  private retainedBytes = 0;
   private ticket: QueueTicket | null = null;
   private hasPermit = false;
   private backend: Backend | undefined;
@@ -77,9 +45,7 @@ export class Exchange implements UpstreamOwner, Expiring {
   private writing = false;
   private retriedReuse = false;
   private upstreamBytes = 0;
-  private response: ResponseHead | undefined;
-  private responseBody: BodyFramer | undefined;
-  private clientClose = false;
+  private readonly relay: ResponseRelay;
   private bodyDeadline = 0;
   private upstreamDeadline = 0;
   private finished = false;
@@ -88,8 +54,9 @@ export class Exchange implements UpstreamOwner, Expiring {
     private readonly host: ExchangeHost,
     readonly head: RequestHead,
   ) {
-    this.body = requestBodyFramer(head);
-    this.requestDone = this.body.done;
+    this.body = new RequestBody(head);
+    this.requestDone = this.body.framer.done;
+    this.relay = new ResponseRelay(head, host.socket);
     this.forwardHead = buildForwardRequestHead(head, {
       clientAddress: host.peer,
       proto: 'http',
@@ -160,14 +127,9 @@ export class Exchange implements UpstreamOwner, Expiring {
     const backend = this.backend!;
     this.backend = undefined;
     worker.backends.release(backend);
-    const { maxFailures, ejectMs } = worker.config.passive;
-    if (worker.backends.recordFailure(backend, Date.now(), maxFailures, ejectMs)) {
-      const cause = `${maxFailures} requests failed in a row: ${reason}`;
-      const fields = { backend: backend.id, from: 'up', to: 'ejected', cause };
-      logEvent(worker.log, 'backend.state', fields, `backend ${backend.id} ejected`);
-    }
+    countFailure(worker, backend, reason);
     (this.tried ??= new Set()).add(backend.slot);
-    const address = `${formatHost(backend.host)}:${backend.port}`;
+    const address = addressOf(backend);
     this.lastError = new LbError('LB_ERR_BACKEND_CONNECT', { backend: address, reason });
     if (this.tried.size > worker.config.retries) return this.fail(this.lastError);
     const fields = { backend: backend.id, reason };
@@ -184,10 +146,8 @@ export class Exchange implements UpstreamOwner, Expiring {
     const socket = up.socket;
     socket.cork();
     socket.write(this.forwardHead);
-    for (const chunk of this.held) socket.write(chunk);
+    this.body.flushTo(socket);
     socket.uncork();
-    this.held = [];
-    this.heldBytes = 0;
     this.host.resumeReading(PAUSE_HELD);
     if (this.requestDone) this.armResponse();
     else this.upstreamDeadline = 0;
@@ -196,23 +156,21 @@ export class Exchange implements UpstreamOwner, Expiring {
 
   /** Takes request body bytes from `chunk[offset..]`; returns where the body ended. */
   pushBody(chunk: Buffer, offset: number): number {
-    const end = this.body.push(chunk, offset);
+    const end = this.body.framer.push(chunk, offset);
     if (end === FAILED) {
       this.badRequestBody();
       return chunk.length;
     }
     if (end > offset) {
       const slice = chunk.subarray(offset, end);
-      this.retain(slice);
+      this.body.retain(slice);
       if (this.writing) {
         if (!this.upstream!.socket.write(slice)) this.host.pauseReading(PAUSE_UPSTREAM);
       } else {
-        this.held.push(slice);
-        this.heldBytes += slice.length;
-        if (this.heldBytes >= HELD_BODY_LIMIT) this.host.pauseReading(PAUSE_HELD);
+        if (this.body.hold(slice)) this.host.pauseReading(PAUSE_HELD);
       }
     }
-    if (this.body.done) {
+    if (this.body.framer.done) {
       this.requestDone = true;
       this.bodyDeadline = 0;
       if (this.writing) this.armResponse();
@@ -223,17 +181,10 @@ export class Exchange implements UpstreamOwner, Expiring {
     return end;
   }
 
-  private retain(slice: Buffer): void {
-    if (this.retained === null) return;
-    this.retainedBytes += slice.length;
-    if (this.retainedBytes > RETAINED_BODY_LIMIT) this.retained = null;
-    else this.retained.push(slice);
-  }
-
   /** A malformed request body: the backend got part of it, so that connection is spoiled. */
   private badRequestBody(): void {
-    const error = this.body.error!;
-    if (this.response !== undefined) return this.abortClient(`request body: ${error.reason}`);
+    const error = this.body.framer.error!;
+    if (this.relay.started) return this.abortClient(`request body: ${error.reason}`);
     this.dropUpstream();
     const fields = { code: error.code, reason: error.reason };
     logEvent(this.host.proxy.worker.log, 'client.error', fields, 'bad request body');
@@ -250,83 +201,31 @@ export class Exchange implements UpstreamOwner, Expiring {
     this.upstream?.socket.resume();
   }
 
-  // Phase 4: the response: interim heads, the final head, then the framed body.
+  // Phase 4: the response, relayed as it comes (see ResponseRelay).
   onUpstreamData(chunk: Buffer): void {
     if (this.finished) return;
     this.upstreamBytes += chunk.length;
     this.armResponse();
     this.syncDeadline();
-    if (this.responseBody !== undefined) return this.relayBody(chunk, 0);
-    const client = this.host.socket;
-    client.cork();
-    const end = this.readHead(chunk);
-    if (end >= 0) this.relayBody(chunk, end);
-    client.uncork();
-  }
-
-  /** Returns the offset just past the final head, or -1 (need more, failed, or a tunnel). */
-  private readHead(chunk: Buffer): number {
-    const parser = this.upstream!.parser;
-    for (let offset = 0; ;) {
-      const end = parser.push(chunk, offset);
-      if (end === NEED_MORE) return -1;
-      if (end === FAILED) {
-        this.upstreamFailed(this.badResponse(parser.error!.reason));
-        return -1;
-      }
-      const head = parser.head!;
-      if (head.informational) {
-        // 100 Continue and 103 Early Hints go on to HTTP/1.1 clients; 1.0 does not know them.
-        if (this.head.version === '1.1') this.host.socket.write(buildClientResponseHead(head));
-        parser.reset(this.head.method);
-        offset = end;
-        continue;
-      }
-      if (head.status === 101) {
-        if (this.head.upgrade === undefined) this.upstreamFailed(this.badResponse('unasked 101'));
-        else this.openTunnel(head, chunk.subarray(end));
-        return -1;
-      }
-      this.startResponse(head);
-      return end;
-    }
-  }
-
-  private startResponse(head: ResponseHead): void {
-    this.response = head;
-    this.responseBody = responseBodyFramer(head);
-    // A body the client has not finished sending would be read as the next request: close.
-    this.clientClose =
-      !this.requestDone || !this.head.keepAlive || head.framing === 'close' || this.host.closing;
-    const connection = this.clientClose
-      ? 'close'
-      : this.head.version === '1.0'
-        ? 'keep-alive'
-        : undefined;
-    this.host.socket.write(buildClientResponseHead(head, { connection }));
-  }
-
-  private relayBody(chunk: Buffer, offset: number): void {
-    const framer = this.responseBody!;
-    const end = framer.push(chunk, offset);
-    if (end === FAILED) return this.abortClient(`response body: ${framer.error!.reason}`);
-    if (end > offset) {
-      const slice = offset === 0 && end === chunk.length ? chunk : chunk.subarray(offset, end);
-      if (!this.host.socket.write(slice)) this.upstream!.socket.pause();
-    }
-    if (framer.done) this.completeResponse(end < chunk.length);
+    const up = this.upstream!;
+    const relay = this.relay;
+    const step = relay.push(chunk, up.parser, up.socket, this.requestDone, this.host.closing);
+    if (step === RelayStep.done) this.completeResponse(relay.extraBytes);
+    else if (step === RelayStep.badHead) this.upstreamFailed(this.badResponse(relay.failure));
+    else if (step === RelayStep.badBody) this.abortClient(relay.failure);
+    else if (step === RelayStep.tunnel) this.openTunnel(relay.head!, relay.rest!);
   }
 
   /** The response is complete: the connection goes back to the pool only if fully clean. */
   private completeResponse(extraBytes: boolean): void {
     const up = this.upstream!;
     this.upstream = undefined;
-    const response = this.response!;
+    const response = this.relay.head!;
     const reusable = !extraBytes && this.requestDone && response.keepAlive && !up.gone;
     if (reusable) this.host.proxy.pool.release(up, response.keepAliveTimeoutSec);
     else this.host.proxy.pool.discard(up);
     this.finish();
-    this.host.exchangeDone(!this.clientClose);
+    this.host.exchangeDone(!this.relay.clientClose);
   }
 
   private openTunnel(head: ResponseHead, rest: Buffer): void {
@@ -339,9 +238,9 @@ export class Exchange implements UpstreamOwner, Expiring {
     // connections sees it) but not the permit, which counts requests in flight.
     const backend = this.backend;
     this.backend = undefined;
-    const tunnel = new Tunnel(client, up, () => {
-      if (backend !== undefined) this.host.proxy.worker.backends.release(backend);
-    });
+    const worker = this.host.proxy.worker;
+    const release = () => backend !== undefined && worker.backends.release(backend);
+    const tunnel = new Tunnel(client, up, release, worker.config.timeouts.idleMs);
     this.finish();
     this.host.startTunnel(tunnel);
   }
@@ -353,17 +252,16 @@ export class Exchange implements UpstreamOwner, Expiring {
     this.upstream = undefined;
     if (up !== undefined) this.host.proxy.pool.discard(up);
     if (up !== undefined && !up.connected) return this.connectFailed(reason);
-    const framer = this.responseBody;
-    if (framer !== undefined && clean && framer.finish() === undefined && framer.done) {
-      this.finish(); // a close-delimited body ends with the connection
+    if (clean && this.relay.endsWithClose()) {
+      this.finish();
       return this.host.exchangeDone(false);
     }
     if (this.canRetry(up)) return this.retry(reason);
     const backend = this.backend!;
     this.upstreamFailed(
       new LbError('LB_ERR_BACKEND_RESET', {
-        backend: `${formatHost(backend.host)}:${backend.port}`,
-        reason: framer === undefined ? reason : `${reason} mid-response`,
+        backend: addressOf(backend),
+        reason: this.relay.started ? `${reason} mid-response` : reason,
       }),
     );
   }
@@ -379,7 +277,7 @@ export class Exchange implements UpstreamOwner, Expiring {
       up.uses > 0 &&
       this.upstreamBytes === 0 &&
       !this.retriedReuse &&
-      this.retained !== null &&
+      this.body.replayable &&
       IDEMPOTENT.has(this.head.method)
     );
   }
@@ -389,22 +287,21 @@ export class Exchange implements UpstreamOwner, Expiring {
     const backend = this.backend!;
     const fields = { backend: backend.id, reason };
     logEvent(this.host.proxy.worker.log, 'backend.retry', fields, 'reused connection failed');
-    this.held = this.retained!.slice();
-    this.heldBytes = this.retainedBytes;
+    this.body.rewind();
     this.openFresh(backend);
   }
 
   private badResponse(reason: string): LbError {
     const backend = this.backend!;
     return new LbError('LB_ERR_BAD_RESPONSE', {
-      backend: `${formatHost(backend.host)}:${backend.port}`,
+      backend: addressOf(backend),
       reason,
     });
   }
 
   /** The backend failed: 502/504 if the client has no response head yet, else cut it off. */
   private upstreamFailed(err: LbError): void {
-    if (this.response !== undefined) return this.abortClient(err.message);
+    if (this.relay.started) return this.abortClient(err.message);
     this.fail(err);
   }
 
@@ -441,7 +338,7 @@ export class Exchange implements UpstreamOwner, Expiring {
     if (this.finished) return;
     if (this.bodyDeadline !== 0 && this.bodyDeadline <= now) {
       const timeoutMs = this.host.proxy.http.bodyTimeoutMs;
-      if (this.response !== undefined) return this.abortClient('request body stalled');
+      if (this.relay.started) return this.abortClient('request body stalled');
       this.requestDone = false; // the rest of the body will never be read: close afterwards
       return this.fail(new LbError('LB_ERR_BODY_TIMEOUT', { timeoutMs }));
     }
@@ -456,7 +353,7 @@ export class Exchange implements UpstreamOwner, Expiring {
     }
     const backend = this.backend!;
     const timeoutMs = this.host.proxy.http.responseTimeoutMs;
-    const address = `${formatHost(backend.host)}:${backend.port}`;
+    const address = addressOf(backend);
     this.upstreamFailed(new LbError('LB_ERR_BACKEND_TIMEOUT', { backend: address, timeoutMs }));
   }
 

@@ -5,6 +5,8 @@ import type { UpstreamConnection, UpstreamOwner } from './upstream-pool';
  * Bytes both ways after a backend's 101, with backpressure and half-close: a FIN from one side
  * is passed on and the other direction keeps flowing. An abnormal close of either side destroys
  * the other. `onClosed` runs once, when both sockets are gone.
+ * TODO(perf): `setTimeout` on both sockets re-arms a timer per read; fine for tunnels, which
+ * are few, but the sweeper would be cheaper if they ever became many.
  */
 export class Tunnel implements UpstreamOwner {
   private clientClosed = false;
@@ -15,9 +17,17 @@ export class Tunnel implements UpstreamOwner {
     private readonly client: Socket,
     private readonly upstream: UpstreamConnection,
     private readonly onClosed: () => void,
+    idleMs: number,
   ) {
     upstream.owner = this;
     upstream.socket.resume();
+    // No traffic either way for `timeouts.idleMs`: like an idle L4 connection, it is closed.
+    const onIdle = () => {
+      client.destroy();
+      upstream.socket.destroy();
+    };
+    client.setTimeout(idleMs, onIdle);
+    upstream.socket.setTimeout(idleMs, onIdle);
   }
 
   fromClient(chunk: Buffer): void {
