@@ -11,7 +11,7 @@ import { packagesRoot } from '../src/util/paths';
 // direct and node-http-proxy always; HAProxy and nginx when installed (CI installs them); the
 // balancers once their CLIs are built.
 function quickTargets(): string[] {
-  const targets = ['direct', 'node-http-proxy'];
+  const targets = ['direct', 'direct-capped', 'node-http-proxy'];
   if (findBinary('haproxy')) targets.push('haproxy-tcp', 'haproxy-http');
   if (findBinary('nginx')) targets.push('nginx');
   for (const layer of ['l4', 'l7']) {

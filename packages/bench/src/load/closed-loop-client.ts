@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { ConnectionMode } from '../scenarios/scenario';
+import { Gate } from './gate';
 import { ClientPlan, LoadWindow } from './load-task';
 import { ParsedResponse, ResponseParser } from './response-parser';
 import { ResultSink } from './result-sink';
@@ -12,6 +13,8 @@ export interface ClientSettings {
   connection: ConnectionMode;
   window: LoadWindow;
   requestTimeoutMs: number;
+  /** Cap on requests in flight in this thread; latency then includes the wait for a place. */
+  gate?: Gate;
 }
 
 function requestBytes(path: string, port: number, connection: ConnectionMode): Buffer {
@@ -32,6 +35,7 @@ export class ClosedLoopClient {
   private sentAt = 0n;
   private sentWall = 0;
   private inFlight = false;
+  private holdsPlace = false;
   private stopped = false;
   private finished: () => void = () => undefined;
 
@@ -63,11 +67,28 @@ export class ClosedLoopClient {
   private sendNext(): void {
     if (this.stopped) return;
     if (Date.now() >= this.settings.window.endAt) return this.stop();
-    const socket = this.socket ?? this.connect();
-    this.inFlight = true;
+    // The clock starts when the client wants to send, before any wait at the gate.
     this.sentWall = Date.now();
     this.sentAt = process.hrtime.bigint();
+    const gate = this.settings.gate;
+    if (!gate) return this.write();
+    gate.enter(() => {
+      this.holdsPlace = true;
+      if (this.stopped) return this.leaveGate();
+      this.write();
+    });
+  }
+
+  private write(): void {
+    const socket = this.socket ?? this.connect();
+    this.inFlight = true;
     socket.write(this.request);
+  }
+
+  private leaveGate(): void {
+    if (!this.holdsPlace) return;
+    this.holdsPlace = false;
+    this.settings.gate!.leave();
   }
 
   private connect(): net.Socket {
@@ -104,6 +125,7 @@ export class ClosedLoopClient {
   private complete(socket: net.Socket, response: ParsedResponse): void {
     const latencyUs = Number(process.hrtime.bigint() - this.sentAt) / 1000;
     this.inFlight = false;
+    this.leaveGate();
     if (this.measured()) {
       if (response.status >= 200 && response.status < 400) {
         this.sink.recordSuccess(latencyUs, response.backendId);
@@ -118,6 +140,7 @@ export class ClosedLoopClient {
     this.drop(socket);
     if (!this.inFlight || this.stopped) return;
     this.inFlight = false;
+    this.leaveGate();
     if (this.measured()) this.sink.recordError(kind);
     setTimeout(() => this.sendNext(), retryPauseMs);
   }

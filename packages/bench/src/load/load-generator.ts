@@ -13,6 +13,8 @@ export interface LoadPlan {
   connection: ConnectionMode;
   window: LoadWindow;
   requestTimeoutMs: number;
+  /** Cap on requests in flight over all threads, split by each thread's share of clients. */
+  maxInFlight?: number;
 }
 
 /** The merged outcome of every thread. */
@@ -37,7 +39,11 @@ function planClients(ports: number[], concurrency: number): ClientPlan[] {
 
 function taskFor(plan: LoadPlan, clients: ClientPlan[]): LoadTask {
   const { path, connection, window, requestTimeoutMs } = plan;
-  return { clients, path, connection, window, requestTimeoutMs };
+  const maxInFlight =
+    plan.maxInFlight === undefined
+      ? undefined
+      : Math.max(1, Math.round((plan.maxInFlight * clients.length) / plan.concurrency));
+  return { clients, path, connection, window, requestTimeoutMs, maxInFlight };
 }
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {

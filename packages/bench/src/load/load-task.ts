@@ -25,6 +25,8 @@ export interface LoadTask {
   window: LoadWindow;
   /** A request that takes longer counts as an error `timeout`, milliseconds. */
   requestTimeoutMs: number;
+  /** This thread's share of a cap on requests in flight (`direct-capped`); none when absent. */
+  maxInFlight?: number;
 }
 
 /** What one task sends back; counts cover the measured window only. */

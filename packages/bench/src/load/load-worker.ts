@@ -1,6 +1,7 @@
 // piscina task file: one long task per worker thread runs its share of the clients for the
 // whole window and returns this thread's histogram (encoded) and counters.
 import { ClosedLoopClient } from './closed-loop-client';
+import { Gate } from './gate';
 import { encodeHistogram } from './histogram';
 import { LoadTask, LoadTaskResult } from './load-task';
 import { ResultSink } from './result-sink';
@@ -12,6 +13,7 @@ export default async function runLoadTask(task: LoadTask): Promise<LoadTaskResul
     connection: task.connection,
     window: task.window,
     requestTimeoutMs: task.requestTimeoutMs,
+    gate: task.maxInFlight === undefined ? undefined : new Gate(task.maxInFlight),
   };
   const clients = task.clients.map((plan) => new ClosedLoopClient(plan, settings, sink));
   await Promise.all(clients.map((client) => client.run()));

@@ -7,7 +7,9 @@ const requiredHeadroom = 1.3;
 type MeasuredRow = TargetRow & { summary: TargetSummary };
 
 function fastestProxy(rows: TargetRow[]): MeasuredRow | undefined {
-  const proxies = rows.filter((r): r is MeasuredRow => r.target !== 'direct' && !!r.summary);
+  const proxies = rows.filter(
+    (r): r is MeasuredRow => !r.target.startsWith('direct') && !!r.summary,
+  );
   return proxies.sort((a, b) => b.summary.tpsMean - a.summary.tpsMean)[0];
 }
 

@@ -47,6 +47,7 @@ export async function measureTarget(
     connection: scenario.connection,
     window: { startAt, measureFrom, endAt },
     requestTimeoutMs,
+    maxInFlight: target.maxInFlight,
   });
   const queue = target.adminPort ? await readQueueInfo(target.adminPort) : undefined;
   return {

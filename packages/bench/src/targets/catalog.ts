@@ -2,12 +2,13 @@ import { haproxyTarget } from '../peers/haproxy';
 import { nginxTarget } from '../peers/nginx';
 import { nodeHttpProxyTarget } from '../peers/node-http-proxy';
 import { algorithms, balancerTarget } from './balancer-target';
-import { directTarget } from './direct-target';
+import { directCappedTarget, directTarget } from './direct-target';
 import { TargetSpec } from './target';
 
 /** Every target `compare` knows, in report order. */
 export const allTargets: TargetSpec[] = [
   directTarget,
+  directCappedTarget,
   ...algorithms.map((a) => balancerTarget('l4', a)),
   balancerTarget('l4', 'round-robin', 'handoff'),
   ...algorithms.map((a) => balancerTarget('l7', a)),

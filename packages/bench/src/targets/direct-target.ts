@@ -13,3 +13,19 @@ export const directTarget: TargetSpec = {
     stop: async () => undefined,
   }),
 };
+
+/**
+ * No balancer, but the clients hold the balancers' cap themselves (first come, first served,
+ * latency including the wait): the ideal capped balancer, the like-for-like ceiling for the
+ * `seed` scenario where 150 clients share 100 permits.
+ */
+export const directCappedTarget: TargetSpec = {
+  ...directTarget,
+  name: 'direct-capped',
+  describe: 'direct, with the load generator holding maxConnections requests in flight at most',
+  limits: 'maxConnections in flight, queued in the client (no proxy)',
+  start: async (context) => ({
+    ...(await directTarget.start(context)),
+    maxInFlight: context.maxConnections,
+  }),
+};

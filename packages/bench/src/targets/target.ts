@@ -21,6 +21,8 @@ export interface RunningTarget {
   pids: number[];
   /** Admin listener serving `GET /stats`, when the target has one. */
   adminPort?: number;
+  /** The load generator itself holds this cap on requests in flight (`direct-capped`). */
+  maxInFlight?: number;
   stop(): Promise<void>;
 }
 
