@@ -1,6 +1,12 @@
 import type { Socket } from 'node:net';
 import { LbError, logEvent, normaliseAddress } from '@lb/core';
-import { FAILED, NEED_MORE, RequestHeadParser, renderCodecError } from '../http/index';
+import {
+  FAILED,
+  NEED_MORE,
+  RequestHeadParser,
+  renderCodecError,
+  renderErrorResponse,
+} from '../http/index';
 import type { ProxyContext } from './context';
 import { errorResponse } from './error-response';
 import { Exchange } from './exchange';
@@ -103,6 +109,10 @@ export class ClientConnection implements ExchangeHost, Expiring {
       return chunk.length;
     }
     this.setWait('none');
+    if (this.parser.head!.method === 'CONNECT') {
+      this.refuseConnect();
+      return chunk.length;
+    }
     const exchange = new Exchange(this, this.parser.head!);
     this.exchange = exchange;
     exchange.start();
@@ -115,6 +125,19 @@ export class ClientConnection implements ExchangeHost, Expiring {
     const fields = { code: error.code, reason: error.reason, peer: this.peer };
     logEvent(this.proxy.worker.log, 'client.error', fields, 'bad request head');
     this.socket.write(renderCodecError(error));
+    this.closeAfterWrite();
+  }
+
+  /**
+   * A reverse proxy is not a forward proxy: CONNECT would ask a backend to open a tunnel to
+   * anywhere. Refused here with 501, as nginx does, and the connection closed.
+   */
+  private refuseConnect(): void {
+    const fields = { code: 'LB_ERR_NOT_IMPLEMENTED', peer: this.peer };
+    logEvent(this.proxy.worker.log, 'client.error', fields, 'CONNECT refused');
+    const message = 'CONNECT is not supported by a reverse proxy';
+    const code = 'LB_ERR_NOT_IMPLEMENTED';
+    this.socket.write(renderErrorResponse({ status: 501, code, message, close: true }));
     this.closeAfterWrite();
   }
 
