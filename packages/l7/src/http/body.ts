@@ -142,6 +142,8 @@ export class ChunkedBody implements BodyFramer {
   private size = 0;
   private lineBytes = 0;
   private trailerBytes = 0;
+  /** Lower-cased name of the trailer field being read (trailers are rare; a string will do). */
+  private trailerName = '';
   private readonly maxLine: number;
   private readonly maxTrailer: number;
 
@@ -280,10 +282,19 @@ export class ChunkedBody implements BodyFramer {
       case TRAILER_START:
         if (b === CR) return END_LF;
         if (isWhitespace(b)) return this.fail('obsFold');
-        return TCHAR[b] === 1 ? TRAILER_NAME : this.fail('badFieldName');
+        if (TCHAR[b] !== 1) return this.fail('badFieldName');
+        this.trailerName = String.fromCharCode(lowerAscii(b));
+        return TRAILER_NAME;
       case TRAILER_NAME:
-        if (TCHAR[b] === 1) return state;
-        if (b === COLON) return TRAILER_VALUE;
+        if (TCHAR[b] === 1) {
+          this.trailerName += String.fromCharCode(lowerAscii(b));
+          return state;
+        }
+        if (b === COLON) {
+          return FORBIDDEN_TRAILERS.has(this.trailerName)
+            ? this.fail('forbiddenTrailer')
+            : TRAILER_VALUE;
+        }
         if (isWhitespace(b)) return this.fail('whitespaceBeforeColon');
         return this.fail(b === CR ? 'missingColon' : 'badFieldName');
       case TRAILER_VALUE:
@@ -300,6 +311,42 @@ export class ChunkedBody implements BodyFramer {
     this.error = codecError(this.side, kind);
     return ERROR;
   }
+}
+
+/**
+ * Fields a trailer must not carry (RFC 9110 section 6.5.1: framing, routing, request modifiers,
+ * authentication, forwarding). The chunked body is passed on byte for byte, so a trailer the
+ * proxy would strip or rewrite in the head (X-Forwarded-For, Host) is refused instead.
+ */
+const FORBIDDEN_TRAILERS = new Set([
+  'authorization',
+  'cache-control',
+  'connection',
+  'content-encoding',
+  'content-length',
+  'content-range',
+  'content-type',
+  'cookie',
+  'expect',
+  'forwarded',
+  'host',
+  'keep-alive',
+  'max-forwards',
+  'proxy-authorization',
+  'proxy-connection',
+  'range',
+  'set-cookie',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+]);
+
+function lowerAscii(b: number): number {
+  return b >= 0x41 && b <= 0x5a ? b + 0x20 : b;
 }
 
 /** The framer for the body that follows a request head. */

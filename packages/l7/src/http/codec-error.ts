@@ -71,6 +71,7 @@ const FAILURES = {
   chunkLineTooLong: { reason: 'chunk size line too long' },
   missingChunkCrlf: { reason: 'missing CRLF after chunk data' },
   trailersTooLarge: { reason: 'trailer section too large' },
+  forbiddenTrailer: { reason: 'field not allowed in a trailer section' },
   truncatedBody: { reason: 'body ended before its framing said' },
 } satisfies Record<string, FailureSpec>;
 
