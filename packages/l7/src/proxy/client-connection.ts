@@ -113,6 +113,10 @@ export class ClientConnection implements ExchangeHost, Expiring {
       this.refuseConnect();
       return chunk.length;
     }
+    if (authorityConflicts(this.parser.head!.target, this.parser.head!.host)) {
+      this.refuse(400, 'LB_ERR_BAD_REQUEST', 'the request-target names another host than Host');
+      return chunk.length;
+    }
     const exchange = new Exchange(this, this.parser.head!);
     this.exchange = exchange;
     exchange.start();
@@ -133,11 +137,13 @@ export class ClientConnection implements ExchangeHost, Expiring {
    * anywhere. Refused here with 501, as nginx does, and the connection closed.
    */
   private refuseConnect(): void {
-    const fields = { code: 'LB_ERR_NOT_IMPLEMENTED', peer: this.peer };
-    logEvent(this.proxy.worker.log, 'client.error', fields, 'CONNECT refused');
-    const message = 'CONNECT is not supported by a reverse proxy';
-    const code = 'LB_ERR_NOT_IMPLEMENTED';
-    this.socket.write(renderErrorResponse({ status: 501, code, message, close: true }));
+    this.refuse(501, 'LB_ERR_NOT_IMPLEMENTED', 'CONNECT is not supported by a reverse proxy');
+  }
+
+  /** Answers a request the proxy will not forward, then closes: its body is never read. */
+  private refuse(status: number, code: string, message: string): void {
+    logEvent(this.proxy.worker.log, 'client.error', { code, peer: this.peer }, message);
+    this.socket.write(renderErrorResponse({ status, code, message, close: true }));
     this.closeAfterWrite();
   }
 
@@ -247,4 +253,18 @@ export class ClientConnection implements ExchangeHost, Expiring {
     this.deadline = 0;
     this.socket.destroy();
   }
+}
+
+/**
+ * An absolute-form target (`GET http://a/x`) whose authority differs from Host: RFC 9112 has
+ * the target win, but a backend that reads Host would see another host than we routed by, so
+ * the pair is refused rather than guessed at.
+ */
+function authorityConflicts(target: string, host: string | undefined): boolean {
+  const scheme = target.indexOf('://');
+  if (scheme < 0 || target[0] === '/') return false;
+  const rest = target.slice(scheme + 3);
+  const end = rest.search(/[/?#]/);
+  const authority = (end < 0 ? rest : rest.slice(0, end)).toLowerCase();
+  return authority !== (host ?? '').toLowerCase();
 }
