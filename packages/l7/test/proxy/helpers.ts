@@ -1,19 +1,11 @@
 import {
-  get,
   createServer as createHttpServer,
   type IncomingMessage,
   type Server,
   type ServerResponse,
 } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { readdirSync } from 'node:fs';
-import {
-  startBalancer,
-  validateConfig,
-  type ConfigInput,
-  type RunningBalancer,
-  type Stats,
-} from '@lb/core';
+import { startBalancer, validateConfig, type ConfigInput, type RunningBalancer } from '@lb/core';
 import { L7_WORKER_ENTRY, l7ProbeFor } from '../../src/index';
 import { FAILED, NEED_MORE, ResponseHeadParser, responseBodyFramer } from '../../src/http/index';
 
@@ -232,63 +224,13 @@ export async function rawRequest(
   }
 }
 
-export function countBy<T extends string>(items: T[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const item of items) out[item] = (out[item] ?? 0) + 1;
-  return out;
-}
-
-export function fetchStats(adminPort: number): Promise<Stats> {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port: adminPort, path: '/stats' }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(JSON.parse(body) as Stats));
-    }).on('error', reject);
-  });
-}
-
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  ms = 5000,
-): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Waits until the balancer holds nothing: no permits, nothing queued, every backend at 0. */
-export async function expectIdle(lb: RunningBalancer, connectionsToo = true): Promise<Stats> {
-  const idle = (s: Stats) =>
-    s.permits.inUse === 0 &&
-    s.queue.total === 0 &&
-    s.backends.every((b) => b.active === 0) &&
-    s.workers.every((w) => w.permits === 0 && (!connectionsToo || w.connections === 0));
-  await eventually(async () => idle(await fetchStats(lb.adminPort)), 10000);
-  const stats = await fetchStats(lb.adminPort);
-  expect({
-    permitsInUse: stats.permits.inUse,
-    queued: stats.queue.total,
-    active: stats.backends.map((b) => b.active),
-    permitsHeld: stats.workers.map((w) => w.permits),
-  }).toEqual({
-    permitsInUse: 0,
-    queued: 0,
-    active: stats.backends.map(() => 0),
-    permitsHeld: stats.workers.map(() => 0),
-  });
-  if (connectionsToo)
-    expect(stats.workers.map((w) => w.connections)).toEqual(stats.workers.map(() => 0));
-  return stats;
-}
-
-export function openFdCount(): number {
-  return readdirSync('/proc/self/fd').length;
-}
+export {
+  countBy,
+  eventually,
+  expectIdle,
+  fetchStats,
+  openFdCount,
+} from '../../../core/test/support/balancer-checks';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
