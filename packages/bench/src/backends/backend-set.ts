@@ -31,16 +31,14 @@ function spawnBackend(kind: BackendKind, spec: BackendSpec, port: number, start:
     const args = [...script.execArgv, script.file, JSON.stringify(spec), String(port)];
     return startProcess(`backend-${spec.id}`, process.execPath, args, { logDir: start.logDir });
   }
-  const uvicornArgs = ['-m', 'uvicorn', 'app:app', '--app-dir', path.join(benchRoot, 'backends')];
-  const listen = ['--host', '127.0.0.1', '--port', String(port), '--workers', '2'];
-  const quiet = ['--no-access-log', '--log-level', 'warning'];
+  // serve.py runs app.py under uvicorn with 2 workers and TCP_NODELAY; its docstring says why.
+  const args = [path.join(benchRoot, 'backends', 'serve.py'), String(port), '2'];
   const env = {
     ...process.env,
     BACKEND_ID: spec.id,
     DELAY_MIN_MS: String(spec.delay.minMs),
     DELAY_MAX_MS: String(spec.delay.maxMs),
   };
-  const args = [...uvicornArgs, ...listen, ...quiet];
   return startProcess(`backend-${spec.id}`, start.python ?? 'python3', args, {
     logDir: start.logDir,
     env,
