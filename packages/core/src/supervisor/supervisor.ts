@@ -137,7 +137,9 @@ export class Supervisor {
       dispatch: this.dispatcher!.mode,
       listenFd: this.dispatcher!.workerListenFd(),
     };
-    const execArgv = workerEntry.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [];
+    // Left undefined, execArgv inherits the process's Node options (--cpu-prof applies per
+    // thread); an explicit list is re-parsed and refuses process-wide V8 flags.
+    const execArgv = workerEntry.endsWith('.ts') ? ['--require', 'tsx/cjs'] : undefined;
     const thread = new Worker(workerEntry, { workerData: init, execArgv });
     slot.thread = thread;
     slot.lastStart = Date.now();

@@ -20,7 +20,8 @@ const HEAD_DONE = 1;
  * a second look at the bytes for not carrying parser state across chunk borders.
  *
  * Positions are relative to the scan origin (the first byte pushed after `reset`); `lines` holds
- * [start, crIndex] pairs. A head that arrives in one chunk is never copied: `head` is a view.
+ * [start, crIndex] pairs. A head that arrives in one chunk is never copied: `head` is a view,
+ * valid as long as the caller keeps that chunk's bytes.
  */
 export class HeadScanner {
   /** [start, end) of each line without its CRLF, relative to `head`. */
@@ -79,7 +80,8 @@ export class HeadScanner {
     const cr = chunk.indexOf(CR, i);
     if (cr !== -1 && cr < end - 1) return this.fail('bareCr');
     if (end > offset) this.lastByte = chunk[end - 1];
-    this.parts.push(offset === 0 ? chunk : chunk.subarray(offset));
+    // A copy: the caller may reuse the chunk's memory for its next read (backend connections do).
+    this.parts.push(Buffer.from(chunk.subarray(offset)));
     this.seen += end - offset;
     return this.checkPartialLimits();
   }

@@ -123,10 +123,15 @@ function appendForwarding(
   if (seen.forwarded.length > 0) writer.field('forwarded', seen.forwarded.join(', '));
 }
 
-/** The head to send to the client for a backend's `head`. The body bytes follow unchanged. */
+/**
+ * The head to send to the client for a backend's `head`. The body bytes follow unchanged; pass
+ * the first of them as `body` to get head and body in one buffer, for one write. When the head
+ * needs no change and `body` follows it in the same received chunk, that is a view of the chunk.
+ */
 export function buildClientResponseHead(
   head: ResponseHead,
   options: ClientResponseOptions = {},
+  body?: Buffer,
 ): Buffer {
   const tunnel = options.tunnel === true && head.status === 101;
   const writer = new HeadWriter(head.buffer);
@@ -147,7 +152,7 @@ export function buildClientResponseHead(
   const connection = tunnel ? 'upgrade' : head.framing === 'close' ? 'close' : options.connection;
   if (connection !== undefined) writer.field('connection', connection);
   writer.extraFields(options.extraFields);
-  return writer.finish();
+  return writer.finish(body);
 }
 
 /**
@@ -250,15 +255,35 @@ class HeadWriter {
     for (const [name, value] of fields) this.field(checkedName(name), checkedValue(value));
   }
 
-  finish(): Buffer {
+  /** The head, then `body` if given. */
+  finish(body?: Buffer): Buffer {
+    const source = this.source;
+    const bodyBytes = body === undefined ? 0 : body.length;
+    if (this.unchanged()) {
+      if (bodyBytes === 0) return source;
+      if (body!.buffer === source.buffer && body!.byteOffset === source.byteOffset + source.length)
+        return Buffer.from(source.buffer, source.byteOffset, source.length + bodyBytes);
+    }
     this.tail += '\r\n';
-    const out = Buffer.allocUnsafe(this.size + this.tail.length);
+    const out = Buffer.allocUnsafe(this.size + this.tail.length + bodyBytes);
     let at = 0;
     for (let k = 0; k < this.ranges.length; k += 2) {
-      at += this.source.copy(out, at, this.ranges[k], this.ranges[k + 1]);
+      at += source.copy(out, at, this.ranges[k], this.ranges[k + 1]);
     }
-    out.write(this.tail, at, 'latin1');
+    at += out.write(this.tail, at, 'latin1');
+    if (bodyBytes > 0) body!.copy(out, at);
     return out;
+  }
+
+  /** Every source byte kept, in order, and nothing added: the source head is the result. */
+  private unchanged(): boolean {
+    const ranges = this.ranges;
+    return (
+      this.tail === '' &&
+      ranges.length === 2 &&
+      ranges[0] === 0 &&
+      ranges[1] === this.source.length - 2
+    );
   }
 }
 

@@ -33,7 +33,6 @@ type Wait = 'idle' | 'head' | 'linger' | 'none';
  * when either side asks. Between requests it holds no permit.
  */
 export class ClientConnection implements ExchangeHost, Expiring {
-  deadline = 0;
   closing = false;
   readonly peer: string;
 
@@ -45,6 +44,7 @@ export class ClientConnection implements ExchangeHost, Expiring {
   private wait: Wait = 'none';
   private consuming = false;
   private closed = false;
+  private waitDeadline = 0;
 
   constructor(
     readonly proxy: ProxyContext,
@@ -53,6 +53,14 @@ export class ClientConnection implements ExchangeHost, Expiring {
   ) {
     this.peer = normaliseAddress(socket.remoteAddress);
     this.parser = new RequestHeadParser(proxy.headOptions);
+  }
+
+  /**
+   * The connection's own wait, or its exchange's deadlines: only connections are registered with
+   * the sweeper, so a request costs no registration of its own.
+   */
+  get deadline(): number {
+    return this.exchange !== null ? this.exchange.deadline : this.waitDeadline;
   }
 
   start(): void {
@@ -237,10 +245,11 @@ export class ClientConnection implements ExchangeHost, Expiring {
         : wait === 'head'
           ? http.headTimeoutMs
           : LINGER_MS;
-    this.deadline = wait === 'none' ? 0 : Date.now() + ms;
+    this.waitDeadline = wait === 'none' ? 0 : Date.now() + ms;
   }
 
-  expire(): void {
+  expire(now: number): void {
+    if (this.exchange !== null) return this.exchange.expire(now);
     if (this.wait === 'head' && this.exchange === null && !this.closing) {
       const err = new LbError('LB_ERR_REQUEST_TIMEOUT', {
         timeoutMs: this.proxy.http.headTimeoutMs,
@@ -250,7 +259,7 @@ export class ClientConnection implements ExchangeHost, Expiring {
       );
       return this.closeAfterWrite();
     }
-    this.deadline = 0;
+    this.waitDeadline = 0;
     this.socket.destroy();
   }
 }

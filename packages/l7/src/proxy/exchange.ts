@@ -67,7 +67,6 @@ export class Exchange implements UpstreamOwner, Expiring {
 
   // Phase 1: a permit. Only in-flight requests hold one; an idle keep-alive client holds none.
   start(): void {
-    this.host.proxy.sweeper.add(this);
     if (!this.requestDone) this.armBody();
     const semaphore = this.host.proxy.worker.semaphore;
     if (semaphore.tryAcquire(NORMAL_CLASS)) {
@@ -144,10 +143,14 @@ export class Exchange implements UpstreamOwner, Expiring {
     this.upstreamBytes = 0;
     this.writing = true;
     const socket = up.socket;
-    socket.cork();
-    socket.write(this.forwardHead);
-    this.body.flushTo(socket);
-    socket.uncork();
+    if (this.body.holding) {
+      socket.cork();
+      socket.write(this.forwardHead);
+      this.body.flushTo(socket);
+      socket.uncork();
+    } else {
+      socket.write(this.forwardHead);
+    }
     this.host.resumeReading(PAUSE_HELD);
     if (this.requestDone) this.armResponse();
     else this.upstreamDeadline = 0;
@@ -198,7 +201,7 @@ export class Exchange implements UpstreamOwner, Expiring {
   }
 
   onClientDrain(): void {
-    this.upstream?.socket.resume();
+    this.upstream?.resume();
   }
 
   // Phase 4: the response, relayed as it comes (see ResponseRelay).
@@ -209,7 +212,7 @@ export class Exchange implements UpstreamOwner, Expiring {
     this.syncDeadline();
     const up = this.upstream!;
     const relay = this.relay;
-    const step = relay.push(chunk, up.parser, up.socket, this.requestDone, this.host.closing);
+    const step = relay.push(chunk, up, this.requestDone, this.host.closing);
     if (step === RelayStep.done) this.completeResponse(relay.extraBytes);
     else if (step === RelayStep.badHead) this.upstreamFailed(this.badResponse(relay.failure));
     else if (step === RelayStep.badBody) this.abortClient(relay.failure);
@@ -383,7 +386,6 @@ export class Exchange implements UpstreamOwner, Expiring {
     this.finished = true;
     this.deadline = 0;
     const proxy = this.host.proxy;
-    proxy.sweeper.delete(this);
     if (this.ticket !== null) {
       this.ticket.cancel();
       this.ticket = null;

@@ -35,6 +35,11 @@ export class RequestBody {
     else this.retained.push(slice);
   }
 
+  /** Some body bytes wait for a connection. */
+  get holding(): boolean {
+    return this.held.length > 0;
+  }
+
   /** Holds a slice until a connection is ready; returns true when the holder is full. */
   hold(slice: Buffer): boolean {
     this.held.push(slice);

@@ -9,6 +9,7 @@ import {
   type ResponseHead,
   type ResponseHeadParser,
 } from '../http/index';
+import type { UpstreamConnection } from './upstream-pool';
 
 /** What `ResponseRelay.push` found; details are in the relay's fields. */
 export const RelayStep = {
@@ -24,6 +25,12 @@ export const RelayStep = {
   tunnel: 4,
 } as const;
 export type RelayStep = (typeof RelayStep)[keyof typeof RelayStep];
+
+/**
+ * Body bytes that arrive with the final head are copied behind it for one write up to this
+ * size; a larger first chunk goes as a second buffer (one writev) rather than be copied.
+ */
+const COALESCE_LIMIT = 8 * 1024;
 
 /**
  * Reads one backend response and relays it to the client as it arrives: interim 1xx heads (to
@@ -55,24 +62,16 @@ export class ResponseRelay {
    */
   push(
     chunk: Buffer,
-    parser: ResponseHeadParser,
-    upstream: Socket,
+    upstream: UpstreamConnection,
     requestDone: boolean,
     closing: boolean,
   ): RelayStep {
     if (this.body !== undefined) return this.relayBody(chunk, 0, upstream);
-    const client = this.client;
-    client.cork();
-    let step: RelayStep = RelayStep.more;
-    const end = this.readHead(chunk, parser);
-    if (end >= 0) {
-      this.startResponse(parser.head!, requestDone, closing);
-      step = this.relayBody(chunk, end, upstream);
-    } else if (end === FAILED) {
-      step = this.failure === '' ? RelayStep.tunnel : RelayStep.badHead;
-    }
-    client.uncork();
-    return step;
+    const parser = upstream.parser;
+    const end = this.readHead(chunk, parser, upstream);
+    if (end === NEED_MORE) return RelayStep.more;
+    if (end === FAILED) return this.failure === '' ? RelayStep.tunnel : RelayStep.badHead;
+    return this.startResponse(parser.head!, chunk, end, upstream, requestDone, closing);
   }
 
   /**
@@ -85,7 +84,11 @@ export class ResponseRelay {
   }
 
   /** Offset just past the final head, NEED_MORE, or FAILED (`failure` set, or a tunnel). */
-  private readHead(chunk: Buffer, parser: ResponseHeadParser): number {
+  private readHead(
+    chunk: Buffer,
+    parser: ResponseHeadParser,
+    upstream: UpstreamConnection,
+  ): number {
     for (let offset = 0; ;) {
       const end = parser.push(chunk, offset);
       if (end === NEED_MORE) return NEED_MORE;
@@ -96,7 +99,8 @@ export class ResponseRelay {
       const head = parser.head!;
       if (head.informational) {
         // 100 Continue and 103 Early Hints go on to HTTP/1.1 clients; 1.0 does not know them.
-        if (this.request.version === '1.1') this.client.write(buildClientResponseHead(head));
+        if (this.request.version === '1.1')
+          upstream.sendTo(this.client, buildClientResponseHead(head));
         parser.reset(this.request.method);
         offset = end;
         continue;
@@ -105,24 +109,53 @@ export class ResponseRelay {
       if (this.request.upgrade === undefined) this.failure = '101 to a request without Upgrade';
       else {
         this.head = head;
-        this.rest = chunk.subarray(end);
+        this.rest = Buffer.from(chunk.subarray(end)); // a copy: it outlives this read
       }
       return FAILED;
     }
   }
 
-  private startResponse(head: ResponseHead, requestDone: boolean, closing: boolean): void {
+  /**
+   * The final head and the body bytes that came with it go out in one write: the head rebuilt
+   * for the client hop, or the received bytes themselves when the head needs no change. A body
+   * that breaks its framing within this chunk is caught before anything is sent (a 502).
+   */
+  private startResponse(
+    head: ResponseHead,
+    chunk: Buffer,
+    offset: number,
+    upstream: UpstreamConnection,
+    requestDone: boolean,
+    closing: boolean,
+  ): RelayStep {
+    const body = responseBodyFramer(head);
+    const end = body.push(chunk, offset);
+    if (end === FAILED) {
+      this.failure = `response body: ${body.error!.reason}`;
+      return RelayStep.badHead;
+    }
     this.head = head;
-    this.body = responseBodyFramer(head);
+    this.body = body;
     this.clientClose =
       !requestDone || !this.request.keepAlive || head.framing === 'close' || closing;
     let connection: 'close' | 'keep-alive' | undefined;
     if (this.clientClose) connection = 'close';
     else if (this.request.version === '1.0') connection = 'keep-alive';
-    this.client.write(buildClientResponseHead(head, { connection }));
+
+    const client = this.client;
+    const bytes = chunk.subarray(offset, end);
+    if (bytes.length <= COALESCE_LIMIT) {
+      upstream.sendTo(client, buildClientResponseHead(head, { connection }, bytes));
+    } else {
+      client.cork();
+      upstream.sendTo(client, buildClientResponseHead(head, { connection }));
+      upstream.sendTo(client, bytes);
+      client.uncork();
+    }
+    return this.settle(body, end, chunk.length);
   }
 
-  private relayBody(chunk: Buffer, offset: number, upstream: Socket): RelayStep {
+  private relayBody(chunk: Buffer, offset: number, upstream: UpstreamConnection): RelayStep {
     const body = this.body!;
     const end = body.push(chunk, offset);
     if (end === FAILED) {
@@ -131,10 +164,14 @@ export class ResponseRelay {
     }
     if (end > offset) {
       const slice = offset === 0 && end === chunk.length ? chunk : chunk.subarray(offset, end);
-      if (!this.client.write(slice)) upstream.pause();
+      upstream.sendTo(this.client, slice);
     }
+    return this.settle(body, end, chunk.length);
+  }
+
+  private settle(body: BodyFramer, end: number, chunkEnd: number): RelayStep {
     if (!body.done) return RelayStep.more;
-    this.extraBytes = end < chunk.length;
+    this.extraBytes = end < chunkEnd;
     return RelayStep.done;
   }
 }

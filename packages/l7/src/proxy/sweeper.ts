@@ -1,6 +1,6 @@
 /** Something with a deadline (Date.now() ms, 0 for none) and what to do when it passes. */
 export interface Expiring {
-  deadline: number;
+  readonly deadline: number;
   expire(now: number): void;
 }
 

@@ -20,7 +20,7 @@ export class Tunnel implements UpstreamOwner {
     idleMs: number,
   ) {
     upstream.owner = this;
-    upstream.socket.resume();
+    upstream.resume();
     // No traffic either way for `timeouts.idleMs`: like an idle L4 connection, it is closed.
     const onIdle = () => {
       client.destroy();
@@ -35,7 +35,7 @@ export class Tunnel implements UpstreamOwner {
   }
 
   onClientDrain(): void {
-    this.upstream.socket.resume();
+    this.upstream.resume();
   }
 
   onClientEnd(): void {
@@ -52,7 +52,7 @@ export class Tunnel implements UpstreamOwner {
   onUpstreamConnect(): void {}
 
   onUpstreamData(chunk: Buffer): void {
-    if (!this.client.write(chunk)) this.upstream.socket.pause();
+    this.upstream.sendTo(this.client, chunk);
   }
 
   onUpstreamDrain(): void {

@@ -23,8 +23,19 @@ export interface UpstreamOwner {
 const KEEP_ALIVE_MARGIN_MS = 1000;
 
 /**
+ * Bytes of one read from a backend. Each connection reads into its own buffer of this size,
+ * reused for every read (`onread`), instead of Node allocating a 64 KiB buffer per read: about
+ * 1.3 µs of CPU per proxied request. Trade-off: 16 KiB per open backend connection, idle ones
+ * included, and a large body takes more reads.
+ */
+const READ_BUFFER_BYTES = 16 * 1024;
+
+/**
  * One connection to a backend, carrying one request at a time. Its socket listeners are set
  * once and forward to the current owner; while idle in the pool any byte or close retires it.
+ *
+ * What the owner gets in `onUpstreamData` is a view of the read buffer, valid until the next
+ * read: anything kept longer must be copied, and bytes for the client go through `sendTo`.
  */
 export class UpstreamConnection implements Expiring {
   owner: UpstreamOwner | null = null;
@@ -35,32 +46,90 @@ export class UpstreamConnection implements Expiring {
   deadline = 0;
   /** Response head parser, kept with the connection so a request allocates none. */
   readonly parser = new ResponseHeadParser();
+  readonly socket: Socket;
+
+  private readonly buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  /** Writes of read-buffer bytes not yet completed (their callbacks pending). */
+  private outstanding = 0;
+  /** Reading is stopped until those writes complete. */
+  private lent = false;
+  /** Set by the pool when the connection was released while lent: parks it afterwards. */
+  afterLend: (() => void) | undefined;
 
   constructor(
     readonly key: string,
-    readonly socket: Socket,
+    host: string,
+    port: number,
     private readonly pool: UpstreamPool,
   ) {
+    this.socket = connect({
+      host,
+      port,
+      noDelay: true,
+      allowHalfOpen: true,
+      onread: { buffer: this.buffer, callback: (n: number) => this.onRead(n) },
+    });
+    const socket = this.socket;
     socket.on('connect', () => {
       this.connected = true;
       this.owner?.onUpstreamConnect();
-    });
-    socket.on('data', (chunk: Buffer) => {
-      if (this.owner) this.owner.onUpstreamData(chunk);
-      else this.pool.discard(this); // bytes nobody asked for: the connection is unusable
     });
     socket.on('drain', () => this.owner?.onUpstreamDrain());
     socket.on('end', () => {
       if (this.owner?.onUpstreamEnd?.() !== true) this.lost('closed by backend', true);
     });
     socket.on('error', (err: NodeJS.ErrnoException) => this.lost(err.code ?? err.message, false));
-    socket.on('close', () => this.lost('closed', false));
+    socket.on('close', () => {
+      this.pool.forget(this);
+      this.lost('closed', false);
+    });
   }
 
   /** Retires an idle connection at its deadline (see UpstreamPool.release). */
   expire(): void {
     this.pool.discard(this);
   }
+
+  /**
+   * Writes bytes read from this connection to `client`. Node keeps a reference to bytes the
+   * kernel did not take at once, and the next read would overwrite them, so reading stops until
+   * every such write has completed. This is also the backpressure toward the backend.
+   */
+  sendTo(client: Socket, bytes: Buffer): void {
+    this.outstanding++;
+    client.write(bytes, this.onWritten);
+    if (!this.lent && client.writableLength > 0) {
+      this.lent = true;
+      this.socket.pause();
+    }
+  }
+
+  /** Lets reading go on, unless written bytes are still lent out (then it resumes by itself). */
+  resume(): void {
+    if (!this.lent) this.socket.resume();
+  }
+
+  /** The read buffer is referenced by a client's pending write. */
+  get isLent(): boolean {
+    return this.lent;
+  }
+
+  private onRead(bytes: number): boolean {
+    const chunk = this.buffer.subarray(0, bytes);
+    if (this.owner) this.owner.onUpstreamData(chunk);
+    else this.pool.discard(this); // bytes nobody asked for: the connection is unusable
+    return true;
+  }
+
+  // Called for every write, in order, also when the client is destroyed (with an error).
+  private readonly onWritten = (): void => {
+    if (--this.outstanding > 0 || !this.lent) return;
+    this.lent = false;
+    const park = this.afterLend;
+    this.afterLend = undefined;
+    if (park !== undefined) park();
+    else if (!this.gone) this.socket.resume();
+  };
 
   private lost(reason: string, clean: boolean): void {
     if (this.gone) return;
@@ -91,7 +160,6 @@ export class UpstreamPool {
     const list = this.idle.get(keyOf(backend));
     while (list !== undefined && list.length > 0) {
       const conn = list.pop()!;
-      this.sweeper.delete(conn);
       conn.deadline = 0;
       if (!conn.gone && !conn.socket.destroyed && !conn.socket.readableEnded) return conn;
       conn.socket.destroy();
@@ -101,14 +169,10 @@ export class UpstreamPool {
 
   /** A new connection; the owner hears `onUpstreamConnect` or `onUpstreamGone`. */
   open(backend: Backend, owner: UpstreamOwner): UpstreamConnection {
-    const socket = connect({
-      host: backend.host,
-      port: backend.port,
-      noDelay: true,
-      allowHalfOpen: true,
-    });
-    const conn = new UpstreamConnection(keyOf(backend), socket, this);
+    const conn = new UpstreamConnection(keyOf(backend), backend.host, backend.port, this);
     conn.owner = owner;
+    // Registered for its whole life; the deadline is set only while it waits in the pool.
+    this.sweeper.add(conn);
     return conn;
   }
 
@@ -119,17 +183,27 @@ export class UpstreamPool {
   release(conn: UpstreamConnection, backendTimeoutSec: number | undefined): void {
     conn.owner = null;
     conn.uses++;
-    // A response relayed under backpressure may have left it paused; idle, it must see a close.
-    conn.socket.resume();
+    if (conn.isLent) {
+      // The client still holds bytes of its read buffer: parked once they are written, or
+      // retired if that takes longer than an idle connection may live.
+      conn.afterLend = () => this.park(conn, backendTimeoutSec);
+      conn.deadline = Date.now() + this.keepAliveMs;
+      return;
+    }
+    this.park(conn, backendTimeoutSec);
+  }
+
+  private park(conn: UpstreamConnection, backendTimeoutSec: number | undefined): void {
     let list = this.idle.get(conn.key);
     if (list === undefined) this.idle.set(conn.key, (list = []));
     let idleMs = this.keepAliveMs;
     if (backendTimeoutSec !== undefined)
       idleMs = Math.min(idleMs, backendTimeoutSec * 1000 - KEEP_ALIVE_MARGIN_MS);
     if (conn.gone || idleMs <= 0 || list.length >= this.maxIdle) return this.discard(conn);
+    // Idle, it must read again to see the backend's close.
+    conn.resume();
     conn.deadline = Date.now() + idleMs;
     list.push(conn);
-    this.sweeper.add(conn);
   }
 
   /** Closes a connection for good and forgets it. */
@@ -141,6 +215,11 @@ export class UpstreamPool {
     const at = list ? list.indexOf(conn) : -1;
     if (at !== -1) list!.splice(at, 1);
     conn.socket.destroy();
+  }
+
+  /** The socket has closed, whoever owned it last (a tunnel, say): stop sweeping it. */
+  forget(conn: UpstreamConnection): void {
+    this.sweeper.delete(conn);
   }
 
   /** Closes every idle connection (worker drain). */

@@ -188,6 +188,49 @@ describe('response head for the client', () => {
     );
   });
 
+  describe('with the body bytes that came in the same read', () => {
+    const raw = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX: y\r\n\r\n';
+    const parse = (chunk: Buffer) => {
+      const parser = new ResponseHeadParser();
+      parser.reset('GET');
+      const end = parser.push(chunk);
+      if (end < 0) throw new Error(JSON.stringify(parser.error));
+      return { head: parser.head!, body: chunk.subarray(end) };
+    };
+
+    test('an unchanged head and its body are one view of the chunk: no copy', () => {
+      const chunk = bytes(raw + 'hello');
+      const { head, body } = parse(chunk);
+      const out = buildClientResponseHead(head, {}, body);
+      expect(out.toString('latin1')).toBe(raw + 'hello');
+      expect(out.buffer).toBe(chunk.buffer);
+      expect(out.byteOffset).toBe(chunk.byteOffset);
+      chunk[chunk.length - 1] = 0x21; // '!': the output sees the chunk's own memory
+      expect(out.toString('latin1')).toBe(raw + 'hell!');
+    });
+
+    test('a changed head gets the body copied behind it', () => {
+      const chunk = bytes(raw + 'hello');
+      const { head, body } = parse(chunk);
+      const out = buildClientResponseHead(head, { connection: 'close' }, body);
+      expect(out.toString('latin1')).toBe(raw.slice(0, -2) + 'connection: close\r\n\r\nhello');
+      chunk[chunk.length - 1] = 0x21;
+      expect(out.toString('latin1').endsWith('hello')).toBe(true);
+    });
+
+    test('a body that is not next to the head in memory is copied', () => {
+      const { head } = parse(bytes(raw));
+      const out = buildClientResponseHead(head, {}, bytes('hello'));
+      expect(out.toString('latin1')).toBe(raw + 'hello');
+    });
+
+    test('an empty body gives the head alone', () => {
+      const chunk = bytes(raw);
+      const { head, body } = parse(chunk);
+      expect(buildClientResponseHead(head, {}, body).toString('latin1')).toBe(raw);
+    });
+  });
+
   test('Transfer-Encoding is dropped from 204 and 1xx responses', () => {
     const head = response('HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n');
     expect(buildClientResponseHead(head).toString('latin1')).toBe(

@@ -1,0 +1,135 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import type { Backend } from '@lb/core';
+import { Sweeper } from '../../src/proxy/sweeper';
+import {
+  UpstreamPool,
+  type UpstreamConnection,
+  type UpstreamOwner,
+} from '../../src/proxy/upstream-pool';
+import { eventually, sleep } from './helpers';
+
+// A backend connection reads into one reused buffer. Bytes written to a client that the client
+// has not taken yet still point into it, so the connection must neither read again nor go back
+// to the pool until those writes complete. A client whose writes never complete by themselves
+// makes that observable.
+
+/** A client whose writes stay pending until `completeAll`. */
+function heldClient() {
+  const pending: Array<(err?: Error | null) => void> = [];
+  const client = new Writable({
+    highWaterMark: 1 << 20,
+    write(_chunk, _encoding, callback) {
+      pending.push(callback);
+    },
+  });
+  return {
+    socket: client as unknown as Socket,
+    completeAll: () => pending.splice(0).forEach((callback) => callback()),
+    get pending() {
+      return pending.length;
+    },
+  };
+}
+
+class Owner implements UpstreamOwner {
+  connected = false;
+  chunks: Buffer[] = [];
+  gone: string | undefined;
+  onChunk: (chunk: Buffer) => void = () => {};
+  onUpstreamConnect(): void {
+    this.connected = true;
+  }
+  onUpstreamData(chunk: Buffer): void {
+    this.chunks.push(Buffer.from(chunk));
+    this.onChunk(chunk);
+  }
+  onUpstreamGone(reason: string): void {
+    this.gone = reason;
+  }
+  onUpstreamDrain(): void {}
+}
+
+describe('upstream connections lend their read buffer to client writes', () => {
+  let server: Server;
+  let backend: Backend;
+  const sockets: Socket[] = [];
+  let pool: UpstreamPool;
+  let sweeper: Sweeper;
+
+  beforeEach(async () => {
+    server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    backend = { id: 'b1', host: '127.0.0.1', port, weight: 1, maxConnections: 0, slot: 0 };
+    sweeper = new Sweeper();
+    pool = new UpstreamPool(sweeper, 10_000, 4);
+  });
+  afterEach(async () => {
+    pool.close();
+    for (const s of sockets.splice(0)) s.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  async function connected(owner: Owner): Promise<UpstreamConnection> {
+    const conn = pool.open(backend, owner);
+    expect(await eventually(() => owner.connected && sockets.length === 1)).toBe(true);
+    return conn;
+  }
+
+  test('reading stops while a write of its bytes is pending, and resumes after', async () => {
+    const owner = new Owner();
+    const conn = await connected(owner);
+    const client = heldClient();
+    owner.onChunk = (chunk) => conn.sendTo(client.socket, chunk);
+
+    sockets[0].write('first');
+    expect(await eventually(() => owner.chunks.length === 1)).toBe(true);
+    expect(client.pending).toBe(1);
+    expect(conn.isLent).toBe(true);
+
+    sockets[0].write('second');
+    await sleep(100);
+    expect(owner.chunks.map(String)).toEqual(['first']); // not read into the lent buffer
+
+    client.completeAll();
+    expect(await eventually(() => owner.chunks.map(String).join() === 'first,second')).toBe(true);
+    expect(conn.isLent).toBe(true); // 'second' went to the client and waits there in turn
+    client.completeAll();
+    expect(conn.isLent).toBe(false);
+  });
+
+  test('released while lent, it is pooled only once the client has taken the bytes', async () => {
+    const owner = new Owner();
+    const conn = await connected(owner);
+    const client = heldClient();
+    owner.onChunk = (chunk) => conn.sendTo(client.socket, chunk);
+    sockets[0].write('response');
+    expect(await eventually(() => client.pending === 1)).toBe(true);
+
+    pool.release(conn, undefined);
+    expect(pool.take(backend)).toBeUndefined();
+
+    client.completeAll();
+    expect(pool.take(backend)).toBe(conn);
+    expect(conn.gone).toBe(false);
+  });
+
+  test('released while lent and never taken: retired, not leaked', async () => {
+    pool = new UpstreamPool(sweeper, 150, 4);
+    const owner = new Owner();
+    const conn = await connected(owner);
+    const client = heldClient();
+    owner.onChunk = (chunk) => conn.sendTo(client.socket, chunk);
+    sockets[0].write('response');
+    expect(await eventually(() => client.pending === 1)).toBe(true);
+
+    pool.release(conn, undefined);
+    expect(await eventually(() => conn.socket.destroyed)).toBe(true);
+    client.completeAll();
+    expect(pool.take(backend)).toBeUndefined();
+  });
+});
