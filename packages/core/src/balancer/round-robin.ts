@@ -12,14 +12,14 @@ import type { Balancer, PickContext } from './index';
  */
 export class RoundRobinBalancer implements Balancer {
   readonly algorithm = 'round-robin' as const;
-  private readonly schedules = new Map<string, Backend[]>();
+  /** Schedules by eligible set: a bit mask of list positions, or their joined slots past 30. */
+  private readonly schedules = new Map<number | string, Backend[]>();
 
   constructor(private readonly set: BackendSet) {}
 
   pick(ctx: PickContext): Backend | null {
-    const eligible = this.set.list.filter((b) => this.set.isEligible(b, ctx.now));
-    if (eligible.length === 0) return null;
-    const schedule = this.scheduleFor(eligible);
+    const schedule = this.scheduleFor(ctx.now);
+    if (schedule === null) return null;
     const cursor = this.set.state.add('rrCursor', 0, 1) >>> 0;
     for (let k = 0; k < schedule.length; k++) {
       const b = schedule[(cursor + k) % schedule.length]!;
@@ -29,10 +29,24 @@ export class RoundRobinBalancer implements Balancer {
     return null;
   }
 
-  private scheduleFor(eligible: Backend[]): Backend[] {
-    const key = eligible.map((b) => b.slot).join(',');
+  /** The schedule of the backends eligible now, or null when none is; allocates only when new. */
+  private scheduleFor(now: number): Backend[] | null {
+    const list = this.set.list;
+    let key: number | string = 0;
+    if (list.length <= 30) {
+      for (let i = 0; i < list.length; i++) if (this.set.isEligible(list[i], now)) key |= 1 << i;
+      if (key === 0) return null;
+    } else {
+      key = list
+        .filter((b) => this.set.isEligible(b, now))
+        .map((b) => b.slot)
+        .join(',');
+      if (key === '') return null;
+    }
     let schedule = this.schedules.get(key);
-    if (!schedule) {
+    if (schedule === undefined) {
+      const eligible = list.filter((b) => this.set.isEligible(b, now));
+      if (eligible.length === 0) return null;
       schedule = smoothWeightedOrder(eligible);
       this.schedules.set(key, schedule);
     }

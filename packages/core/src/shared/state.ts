@@ -74,7 +74,8 @@ export class SharedState {
   }
 
   add64(slot: I64Slot, i: number, delta: number): void {
-    Atomics.add(this.i64, this.layout.offsets[slot] + i, BigInt(delta));
+    // The common +1 uses a constant: BigInt(delta) allocates on every call.
+    Atomics.add(this.i64, this.layout.offsets[slot] + i, delta === 1 ? ONE : BigInt(delta));
   }
 
   store64(slot: I64Slot, i: number, value: number): void {
@@ -86,3 +87,5 @@ export class SharedState {
     return w * this.dims.backends + b;
   }
 }
+
+const ONE = BigInt(1);

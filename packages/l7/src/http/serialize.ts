@@ -114,8 +114,8 @@ function appendForwarding(
   seen: ForwardingSeen,
 ): void {
   const client = checkedValue(options.clientAddress);
-  seen.forwardedFor.push(client);
-  writer.field('x-forwarded-for', seen.forwardedFor.join(', '));
+  const chain = seen.forwardedFor;
+  writer.field('x-forwarded-for', chain.length === 0 ? client : chain.join(', ') + ', ' + client);
   if (!seen.keptProto) writer.field('x-forwarded-proto', options.proto);
   if (!seen.keptHost && head.host !== undefined) writer.field('x-forwarded-host', head.host);
   if (options.forwarded === true)

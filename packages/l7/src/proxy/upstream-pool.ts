@@ -57,9 +57,8 @@ export class UpstreamConnection implements Expiring {
   afterLend: (() => void) | undefined;
 
   constructor(
-    readonly key: string,
-    host: string,
-    port: number,
+    readonly host: string,
+    readonly port: number,
     private readonly pool: UpstreamPool,
   ) {
     this.socket = connect({
@@ -147,7 +146,8 @@ export class UpstreamConnection implements Expiring {
  * ones at the bottom age out. Trade-off: LIFO keeps fewer connections warm than FIFO would.
  */
 export class UpstreamPool {
-  private readonly idle = new Map<string, UpstreamConnection[]>();
+  /** Idle connections by backend host, then port: no key string is built per request. */
+  private readonly idle = new Map<string, Map<number, UpstreamConnection[]>>();
 
   constructor(
     private readonly sweeper: Sweeper,
@@ -157,7 +157,7 @@ export class UpstreamPool {
 
   /** A live idle connection to `backend`, or undefined. */
   take(backend: Backend): UpstreamConnection | undefined {
-    const list = this.idle.get(keyOf(backend));
+    const list = this.idle.get(backend.host)?.get(backend.port);
     while (list !== undefined && list.length > 0) {
       const conn = list.pop()!;
       conn.deadline = 0;
@@ -169,7 +169,7 @@ export class UpstreamPool {
 
   /** A new connection; the owner hears `onUpstreamConnect` or `onUpstreamGone`. */
   open(backend: Backend, owner: UpstreamOwner): UpstreamConnection {
-    const conn = new UpstreamConnection(keyOf(backend), backend.host, backend.port, this);
+    const conn = new UpstreamConnection(backend.host, backend.port, this);
     conn.owner = owner;
     // Registered for its whole life; the deadline is set only while it waits in the pool.
     this.sweeper.add(conn);
@@ -194,8 +194,10 @@ export class UpstreamPool {
   }
 
   private park(conn: UpstreamConnection, backendTimeoutSec: number | undefined): void {
-    let list = this.idle.get(conn.key);
-    if (list === undefined) this.idle.set(conn.key, (list = []));
+    let ports = this.idle.get(conn.host);
+    if (ports === undefined) this.idle.set(conn.host, (ports = new Map()));
+    let list = ports.get(conn.port);
+    if (list === undefined) ports.set(conn.port, (list = []));
     let idleMs = this.keepAliveMs;
     if (backendTimeoutSec !== undefined)
       idleMs = Math.min(idleMs, backendTimeoutSec * 1000 - KEEP_ALIVE_MARGIN_MS);
@@ -211,7 +213,7 @@ export class UpstreamPool {
     conn.owner = null;
     conn.gone = true;
     this.sweeper.delete(conn);
-    const list = this.idle.get(conn.key);
+    const list = this.idle.get(conn.host)?.get(conn.port);
     const at = list ? list.indexOf(conn) : -1;
     if (at !== -1) list!.splice(at, 1);
     conn.socket.destroy();
@@ -224,10 +226,7 @@ export class UpstreamPool {
 
   /** Closes every idle connection (worker drain). */
   close(): void {
-    for (const list of this.idle.values()) for (const conn of [...list]) this.discard(conn);
+    for (const ports of this.idle.values())
+      for (const list of ports.values()) for (const conn of [...list]) this.discard(conn);
   }
-}
-
-function keyOf(backend: Backend): string {
-  return `${backend.host}:${backend.port}`;
 }
