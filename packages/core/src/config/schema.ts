@@ -52,13 +52,18 @@ export const httpSchema = z.strictObject({
   bodyTimeoutMs: timerMs.default(30000),
   /** Longest wait for a backend byte once the request is sent, ms; then 504. Default 60000. */
   responseTimeoutMs: timerMs.default(60000),
-  /** Open client connections per worker; more are refused with 503. Default 10000. */
+  /** Open client connections across all workers; more are refused with 503. Default 10000. */
   maxClientConnections: positiveInt.max(1_000_000).default(10000),
   /**
    * Peers whose X-Forwarded-For / -Proto / -Host are believed (exact addresses, e.g.
    * 10.0.0.2). Default none: every client's forwarding fields are replaced.
    */
   trustedProxies: z.array(z.string().min(1)).default([]),
+  /**
+   * Also send an RFC 7239 `Forwarded` field (for, host, proto) to backends, extending a trusted
+   * peer's. Default false: only X-Forwarded-For / -Proto / -Host.
+   */
+  forwarded: z.boolean().default(false),
   /**
    * Idle pooled backend connections are closed after this, ms, or earlier when the backend
    * announces `Keep-Alive: timeout=N`. Default 4000 (below the 5 s of Node's http server).

@@ -49,7 +49,6 @@ export class ClientConnection implements ExchangeHost, Expiring {
   constructor(
     readonly proxy: ProxyContext,
     readonly socket: Socket,
-    private readonly onClosed: () => void,
   ) {
     this.peer = normaliseAddress(socket.remoteAddress);
     this.parser = new RequestHeadParser(proxy.headOptions);
@@ -225,7 +224,6 @@ export class ClientConnection implements ExchangeHost, Expiring {
     this.exchange?.abort('client connection closed');
     this.exchange = null;
     this.tunnel?.onClientClosed();
-    this.onClosed();
   }
 
   private closeAfterWrite(): void {

@@ -61,6 +61,7 @@ export class Exchange implements UpstreamOwner, Expiring {
       clientAddress: host.peer,
       proto: 'http',
       trustForwarded: host.proxy.trusted.has(host.peer),
+      forwarded: host.proxy.http.forwarded,
       tunnel: head.upgrade !== undefined,
     });
   }

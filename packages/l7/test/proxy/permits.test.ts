@@ -113,6 +113,35 @@ describe('permits count requests in flight, across workers', () => {
     await expectIdle(lb);
   });
 
+  it('maxClientConnections counts across workers (2 workers, cap 3)', async () => {
+    lb = await startL7({
+      workers: 2,
+      http: { maxClientConnections: 3 },
+      backends: backends.map((b) => ({ address: b.url, id: b.id })),
+    });
+    const open = async () =>
+      (await fetchStats(lb!.adminPort)).workers.reduce((n, w) => n + w.connections, 0);
+    const held = [1, 2, 3].map(() => new RawClient(lb!.port));
+    expect(await eventually(async () => (await open()) === 3)).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      const extra = new RawClient(lb.port);
+      const res = await extra.response();
+      expect([res?.status, res?.headers['x-lb-error']]).toEqual([
+        503,
+        'LB_ERR_TOO_MANY_CONNECTIONS',
+      ]);
+      await extra.closed;
+    }
+    held[0]!.close();
+    expect(await eventually(async () => (await open()) === 2)).toBe(true);
+    const next = new RawClient(lb.port);
+    next.send(getRequest('/after'));
+    expect((await next.response())?.status).toBe(200);
+    next.close();
+    for (const c of held.slice(1)) c.close();
+    await expectIdle(lb);
+  });
+
   it('maxClientConnections: the connection over the cap gets 503 and is closed', async () => {
     lb = await startL7({
       http: { maxClientConnections: 2 },
