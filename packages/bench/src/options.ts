@@ -1,11 +1,11 @@
 import { defaultResultsDir } from './util/paths';
 
-/** Which backends serve the sleeping scenarios (seed, skewed). */
+/** Which backends serve the sleeping scenarios (seed, skewed, skewed-capacity). */
 export type BackendChoice = 'auto' | 'node' | 'fastapi';
 
 /** Everything `compare` can be told; `parseCompareArgs` fills it from the command line. */
 export interface CompareOptions {
-  /** Scenario ids to run. Default: all (seed, skewed, overhead, overhead-close). */
+  /** Scenario ids to run. Default: all (seed, skewed, skewed-capacity, overhead, overhead-close). */
   scenarios: string[];
   /** Target names to run. Default: all; unavailable ones are reported as skipped. */
   targets: string[];
@@ -13,8 +13,16 @@ export interface CompareOptions {
   durationS: number;
   /** Warm-up before each iteration, not measured, seconds. Default 1; `--quick` 0.5. */
   warmupS: number;
-  /** Closed-loop clients. Default: the scenario's own (150 seed and skewed, 50 overhead). */
+  /**
+   * Closed loop: clients. Open loop: the most connections open at once over all load threads.
+   * Default: the scenario's own (150 for the sleeping scenarios, 50 for overhead).
+   */
   concurrency: number | undefined;
+  /**
+   * Open loop at this many requests per second over all load threads, latency from each
+   * request's intended send time. Default undefined: closed loop.
+   */
+  rate: number | undefined;
   /** Balancer worker threads; also HAProxy `nbthread` and nginx `worker_processes`. Default 2. */
   workers: number;
   /** Load-generator threads (piscina). Default 2. */
@@ -23,7 +31,7 @@ export interface CompareOptions {
   repeat: number | undefined;
   /** Short CI smoke run: Node backends, short windows, one iteration. Default false. */
   quick: boolean;
-  /** Backends for seed and skewed. Default `auto` (FastAPI when importable; `--quick`: node). */
+  /** Backends for the sleeping scenarios. Default `auto` (FastAPI when importable; quick: node). */
   backend: BackendChoice;
   /** Directory for `<timestamp>.json` and `.html`. Default packages/bench/results. */
   outDir: string;
@@ -35,6 +43,7 @@ export const defaultOptions: CompareOptions = {
   durationS: 5,
   warmupS: 1,
   concurrency: undefined,
+  rate: undefined,
   workers: 2,
   loadThreads: 2,
   repeat: undefined,

@@ -5,7 +5,7 @@ import { benchRoot } from '../util/paths';
 import { pickFreePort, waitForPort } from '../util/ports';
 import { BackendSpec } from './delay';
 
-/** `fastapi`: backends/app.py under uvicorn with 2 workers; `node`: the built-in raw backend. */
+/** `fastapi`: backends/app.py under uvicorn (see `uvicornWorkers`); `node`: the built-in one. */
 export type BackendKind = 'node' | 'fastapi';
 
 export interface BackendEndpoint {
@@ -25,19 +25,33 @@ interface BackendStart {
   logDir: string;
 }
 
+/**
+ * uvicorn worker processes for one FastAPI backend: 2, or 1 when the backend has a pool limit,
+ * because app.py holds the limit in an asyncio.Semaphore of its own process and two processes
+ * would serve twice the limit. One process sleeps a few hundred requests at a time easily.
+ */
+export function uvicornWorkers(maxConcurrency: number | undefined): number {
+  return maxConcurrency ? 1 : 2;
+}
+
 function spawnBackend(kind: BackendKind, spec: BackendSpec, port: number, start: BackendStart) {
   if (kind === 'node') {
     const script = resolveNodeScript(__dirname, 'node-backend-main');
     const args = [...script.execArgv, script.file, JSON.stringify(spec), String(port)];
     return startProcess(`backend-${spec.id}`, process.execPath, args, { logDir: start.logDir });
   }
-  // serve.py runs app.py under uvicorn with 2 workers and TCP_NODELAY; its docstring says why.
-  const args = [path.join(benchRoot, 'backends', 'serve.py'), String(port), '2'];
+  // serve.py runs app.py under uvicorn with TCP_NODELAY; its docstring says why.
+  const args = [
+    path.join(benchRoot, 'backends', 'serve.py'),
+    String(port),
+    String(uvicornWorkers(spec.maxConcurrency)),
+  ];
   const env = {
     ...process.env,
     BACKEND_ID: spec.id,
     DELAY_MIN_MS: String(spec.delay.minMs),
     DELAY_MAX_MS: String(spec.delay.maxMs),
+    MAX_CONCURRENCY: String(spec.maxConcurrency ?? 0),
   };
   return startProcess(`backend-${spec.id}`, start.python ?? 'python3', args, {
     logDir: start.logDir,

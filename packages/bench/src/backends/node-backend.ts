@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Gate } from '../load/gate';
 import { BackendSpec, pickDelayMs } from './delay';
 
 const headEnd = '\r\n\r\n';
@@ -38,10 +39,24 @@ function responseBytes(id: string, close: boolean): Buffer {
 }
 
 /**
+ * Runs each `GET /` sleep, holding a place in the backend's pool when it has one. A request whose
+ * client has gone still takes its place and sleeps, as in app.py, where nothing cancels it.
+ */
+function sleepThen(spec: BackendSpec, pool: Gate | undefined, reply: () => void): void {
+  if (!pool) return void setTimeout(reply, pickDelayMs(spec.delay));
+  pool.enter(() =>
+    setTimeout(() => {
+      pool.leave();
+      reply();
+    }, pickDelayMs(spec.delay)),
+  );
+}
+
+/**
  * Serves one connection: requests are answered in order, one at a time, each after its sleep.
  * `GET /` sleeps per the spec; every other path (`/fast`, health checks) answers at once.
  */
-function serveConnection(socket: net.Socket, spec: BackendSpec): void {
+function serveConnection(socket: net.Socket, spec: BackendSpec, pool: Gate | undefined): void {
   const keepAliveReply = responseBytes(spec.id, false);
   const closeReply = responseBytes(spec.id, true);
   const queue: ParsedRequest[] = [];
@@ -61,7 +76,7 @@ function serveConnection(socket: net.Socket, spec: BackendSpec): void {
       socket.write(keepAliveReply);
       answerNext();
     };
-    if (request.path === '/') setTimeout(reply, pickDelayMs(spec.delay));
+    if (request.path === '/') sleepThen(spec, pool, reply);
     else reply();
   };
 
@@ -88,11 +103,13 @@ function serveConnection(socket: net.Socket, spec: BackendSpec): void {
 
 /**
  * A built-in HTTP/1.1 backend on raw `net`: much cheaper per request than node:http, so in the
- * zero-delay `overhead` scenario the proxy, not the backend, sets the pace.
+ * zero-delay `overhead` scenario the proxy, not the backend, sets the pace. With
+ * `spec.maxConcurrency` its sleeps share one first-come first-served pool, like app.py's.
  * @returns the listening server (127.0.0.1:port).
  */
 export function startNodeBackend(spec: BackendSpec, port: number): Promise<net.Server> {
-  const server = net.createServer((socket) => serveConnection(socket, spec));
+  const pool = spec.maxConcurrency ? new Gate(spec.maxConcurrency) : undefined;
+  const server = net.createServer((socket) => serveConnection(socket, spec, pool));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: '127.0.0.1', port, backlog: 4096 }, () => resolve(server));

@@ -11,11 +11,14 @@ export const usage = `usage: pnpm --filter bench run compare -- [options]
                       names: ${allTargets.map((t) => t.name).join(', ')}
   --duration SECONDS  measured time per iteration (default 5, --quick 1.5)
   --warmup SECONDS    unmeasured warm-up before each iteration (default 1, --quick 0.5)
-  --concurrency N     clients (default: 150 for seed and skewed, 50 for overhead)
+  --concurrency N     closed loop: clients; open loop: most connections open at once
+                      (default: 150 for seed, skewed, skewed-capacity; 50 for overhead)
+  --rate R            open loop: R requests per second over all load threads, latency from
+                      each request's intended send time (default: closed loop)
   --workers N         balancer worker threads, HAProxy nbthread, nginx workers (default 2)
   --load-threads N    load-generator threads (default 2)
   --repeat N          iterations per scenario and target (default: seed 3, others 1)
-  --backend KIND      auto, node or fastapi for seed and skewed (default auto, --quick node)
+  --backend KIND      auto, node or fastapi for the sleeping scenarios (default auto, --quick node)
   --out DIR           where to write <timestamp>.json and .html (default packages/bench/results)
   --quick             short CI smoke run with built-in Node backends
   --help              this text`;
@@ -26,6 +29,7 @@ const flagSpec = {
   duration: { type: 'string' },
   warmup: { type: 'string' },
   concurrency: { type: 'string' },
+  rate: { type: 'string' },
   workers: { type: 'string' },
   'load-threads': { type: 'string' },
   repeat: { type: 'string' },
@@ -35,11 +39,20 @@ const flagSpec = {
   help: { type: 'boolean' },
 } as const;
 
-function positiveNumber(flag: string, text: string, integer: boolean): number {
+/** What a number flag accepts: whole numbers, seconds, or a rate. */
+type NumberKind = 'count' | 'seconds' | 'rate';
+
+const expectedNumber: Record<NumberKind, string> = {
+  count: 'a whole number > 0',
+  seconds: 'a number of seconds > 0',
+  rate: 'a number of requests per second > 0',
+};
+
+function positiveNumber(flag: string, text: string, kind: NumberKind): number {
   const value = Number(text);
   const ok = text.trim() !== '' && Number.isFinite(value) && value > 0;
-  if (!ok || (integer && !Number.isInteger(value))) {
-    throw new UsageError(flag, integer ? 'a whole number > 0' : 'a number of seconds > 0', text);
+  if (!ok || (kind === 'count' && !Number.isInteger(value))) {
+    throw new UsageError(flag, expectedNumber[kind], text);
   }
   return value;
 }
@@ -101,16 +114,19 @@ export function parseCompareArgs(argv: string[]): CompareOptions | undefined {
     options.targets = listOf('--targets', flags.targets, targetNames, targetGroups);
   }
   if (flags.duration !== undefined)
-    options.durationS = positiveNumber('--duration', flags.duration, false);
-  if (flags.warmup !== undefined) options.warmupS = positiveNumber('--warmup', flags.warmup, false);
+    options.durationS = positiveNumber('--duration', flags.duration, 'seconds');
+  if (flags.warmup !== undefined)
+    options.warmupS = positiveNumber('--warmup', flags.warmup, 'seconds');
   if (flags.concurrency !== undefined)
-    options.concurrency = positiveNumber('--concurrency', flags.concurrency, true);
+    options.concurrency = positiveNumber('--concurrency', flags.concurrency, 'count');
+  if (flags.rate !== undefined) options.rate = positiveNumber('--rate', flags.rate, 'rate');
   if (flags.workers !== undefined)
-    options.workers = positiveNumber('--workers', flags.workers, true);
+    options.workers = positiveNumber('--workers', flags.workers, 'count');
   if (flags['load-threads'] !== undefined) {
-    options.loadThreads = positiveNumber('--load-threads', flags['load-threads'], true);
+    options.loadThreads = positiveNumber('--load-threads', flags['load-threads'], 'count');
   }
-  if (flags.repeat !== undefined) options.repeat = positiveNumber('--repeat', flags.repeat, true);
+  if (flags.repeat !== undefined)
+    options.repeat = positiveNumber('--repeat', flags.repeat, 'count');
   if (flags.backend !== undefined) options.backend = backendChoice(flags.backend);
   if (flags.out !== undefined) options.outDir = path.resolve(flags.out);
   return options;

@@ -2,7 +2,7 @@
  * A first-come first-served cap on requests in flight inside one load thread: what an ideal
  * balancer with `maxConnections` permits and no cost of its own would do. `direct-capped` uses it
  * so the capped balancers have a like-for-like ceiling (same cap, same queueing), where plain
- * `direct` lets every client in at once.
+ * `direct` lets every client in at once. The built-in backend uses it as its worker pool.
  */
 export class Gate {
   private inFlight = 0;
@@ -10,12 +10,18 @@ export class Gate {
 
   constructor(private readonly capacity: number) {}
 
-  /** Runs `go` now if a place is free, else when one frees, in arrival order. */
-  enter(go: () => void): void {
-    if (this.inFlight < this.capacity) {
-      this.inFlight++;
-      go();
-    } else this.waiting.push(go);
+  /**
+   * Runs `go` now if a place is free, else when one frees, in arrival order.
+   * @returns true when `go` ran at once, false when it had to wait.
+   */
+  enter(go: () => void): boolean {
+    if (this.inFlight >= this.capacity) {
+      this.waiting.push(go);
+      return false;
+    }
+    this.inFlight++;
+    go();
+    return true;
   }
 
   /** Frees a place; the oldest waiter takes it at once. */

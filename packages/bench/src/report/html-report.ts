@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CompareResult, ScenarioResult, TargetRow } from '../run/results';
-import { formatErrors, formatMs, formatOptional, formatShare, formatTps } from './format';
+import {
+  describeLoad,
+  formatErrors,
+  formatMs,
+  formatOptional,
+  formatShare,
+  formatTps,
+  openLoopCells,
+  openLoopLegend,
+} from './format';
 import { pageScript } from './page-script';
 import { seedSummary } from './seed-lines';
 
@@ -16,11 +25,11 @@ function chartJsSource(): string {
   return source.replace(/<\/script/gi, '<\\/script');
 }
 
-function rowHtml(row: TargetRow): string {
+function rowHtml(row: TargetRow, openLoop: boolean): string {
   const s = row.summary;
   if (row.status !== 'ok' || !s) {
     const reason = `${row.status}: ${row.reason ?? ''}`;
-    const cell = `<td colspan="9">${escapeHtml(reason)}</td>`;
+    const cell = `<td colspan="${openLoop ? 12 : 9}">${escapeHtml(reason)}</td>`;
     return `<tr class="${row.status}"><td>${row.target}</td>${cell}</tr>`;
   }
   const cpu = s.cpuUsPerRequest;
@@ -31,6 +40,7 @@ function rowHtml(row: TargetRow): string {
     formatMs(s.latencyMs.p95),
     formatMs(s.latencyMs.p99),
     formatErrors(s.errors, s.errorKinds),
+    ...(openLoop ? openLoopCells(s.openLoop) : []),
     formatShare(s.share),
     s.queue?.summary ?? '-',
     `${formatOptional(cpu.target)} / ${formatOptional(cpu.backends)} / ${cpu.generator.toFixed(1)}`,
@@ -41,20 +51,28 @@ function rowHtml(row: TargetRow): string {
 }
 
 function scenarioHtml(scenario: ScenarioResult): string {
-  const head = ['target', 'requests', 'TPS', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'share'];
-  head.push('queue wait', 'CPU µs/req target / backends / generator');
+  const openLoop = scenario.load.kind === 'open';
+  const head = ['target', 'requests', 'TPS', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'];
+  if (openLoop) head.push('scheduled', 'late', 'unfinished');
+  head.push('share', 'queue wait', 'CPU µs/req target / backends / generator');
+  const legend = openLoop ? `<p>${escapeHtml(openLoopLegend)}.</p>` : '';
   const notes = scenario.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
   const summary =
     scenario.id === 'seed' ? `<pre>${escapeHtml(seedSummary(scenario.rows))}</pre>` : '';
+  // The latency curves get a row of their own: with a dozen targets their legend would
+  // otherwise leave the plot a sliver.
   const charts = ['latency', 'tps', 'share']
-    .map((kind) => `<div class="chart"><canvas id="${kind}-${scenario.id}"></canvas></div>`)
+    .map((kind) => {
+      const width = kind === 'latency' ? ' wide' : '';
+      return `<div class="chart${width}"><canvas id="${kind}-${scenario.id}"></canvas></div>`;
+    })
     .join('');
   return `<section><h2>${escapeHtml(scenario.title)}</h2>
 <p>${escapeHtml(scenario.purpose)}</p>
-<p>${scenario.concurrency} clients, ${scenario.connection}, GET ${scenario.path}.
+<p>${escapeHtml(describeLoad(scenario.load))}; ${scenario.connection}, GET ${scenario.path}.
 Backends: ${escapeHtml(scenario.backend.note)}.</p>
-<table><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>
-${scenario.rows.map(rowHtml).join('\n')}</table>${notes}${summary}
+<div class="wide-table"><table><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>
+${scenario.rows.map((row) => rowHtml(row, openLoop)).join('\n')}</table></div>${legend}${notes}${summary}
 <div class="charts">${charts}</div></section>`;
 }
 
@@ -75,12 +93,15 @@ function chartData(result: CompareResult): string {
 }
 
 const style = `body { font: 14px system-ui, sans-serif; margin: 2em; color: #222 }
-table { border-collapse: collapse; margin: 1em 0 }
+table { border-collapse: collapse; margin: 1em 0; font-size: 13px }
 td, th { border: 1px solid #ccc; padding: 3px 8px; text-align: right }
+td { white-space: nowrap }
+.wide-table { overflow-x: auto }
 td:first-child, th:first-child { text-align: left }
-tr.skipped td, tr.failed td { color: #999; text-align: left }
+tr.skipped td, tr.failed td { color: #999; text-align: left; white-space: normal }
 .charts { display: flex; flex-wrap: wrap; gap: 1em }
-.chart { width: 31%; min-width: 360px }
+.chart { position: relative; width: 48%; min-width: 360px; height: 300px }
+.chart.wide { width: 100%; height: 380px }
 .note { color: #a40 }`;
 
 /** A self-contained HTML page: tables, charts and chart.js itself, no network needed. */

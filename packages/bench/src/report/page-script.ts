@@ -4,16 +4,30 @@ export const pageScript = `
 const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b',
   '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#393b79'];
 const colour = (i) => palette[i % palette.length];
+const pointStyles = ['circle', 'rect', 'triangle', 'rectRot', 'crossRot', 'star'];
 const draw = (id, type, labels, datasets, options) =>
   new Chart(document.getElementById(id), { type, data: { labels, datasets }, options });
-const titled = (text, extra) => ({ plugins: { title: { display: true, text }, ...extra } });
+// No animation: a report is read, printed or screenshotted, and a capture taken while bars
+// and lines are still growing shows them short (headless Chrome caught them at about 40 %).
+// The boxes set each chart's height (see .chart in the page style), so no aspect ratio.
+const titled = (text, extra) => ({
+  animation: false,
+  maintainAspectRatio: false,
+  plugins: { title: { display: true, text }, ...extra },
+});
 
 function latencyChart(s) {
   const labels = (s.rows[0] ? s.rows[0].curve : []).map((p) => 'p' + p[0]);
+  // Targets that balance alike draw the same curve; dashes and point shapes keep the one
+  // underneath visible.
   const datasets = s.rows.map((r, i) => ({
-    label: r.target, data: r.curve.map((p) => p[1]), borderColor: colour(i), fill: false,
+    label: r.target, data: r.curve.map((p) => p[1]), borderColor: colour(i),
+    backgroundColor: colour(i), fill: false, borderDash: i % 2 ? [6, 4] : [],
+    pointStyle: pointStyles[i % pointStyles.length], pointRadius: 4,
   }));
-  const options = titled('latency by percentile (ms, log scale)');
+  const options = titled('latency by percentile (ms, log scale)', {
+    legend: { position: 'right', labels: { usePointStyle: true } },
+  });
   options.scales = { y: { type: 'logarithmic' } };
   draw('latency-' + s.id, 'line', labels, datasets, options);
 }

@@ -1,4 +1,4 @@
-import { BackendKind } from '../backends/backend-set';
+import { BackendKind, uvicornWorkers } from '../backends/backend-set';
 import { CompareOptions } from '../options';
 import { Scenario } from '../scenarios/scenario';
 
@@ -16,7 +16,10 @@ export function chooseBackend(
   options: CompareOptions,
   python: string | undefined,
 ): BackendDecision {
-  const node = 'built-in Node backend (raw net, same delay distribution)';
+  const pool = scenario.maxConcurrency
+    ? `, ${scenario.maxConcurrency} requests at a time per backend, the rest queued inside it`
+    : '';
+  const node = `built-in Node backend (raw net, same delay distribution${pool})`;
   if (scenario.backend === 'node') {
     return { kind: 'node', note: `${node}; zero delay, where uvicorn would be the bottleneck` };
   }
@@ -27,7 +30,9 @@ export function chooseBackend(
     };
   }
   if (python) {
-    return { kind: 'fastapi', note: `FastAPI backends/app.py, uvicorn --workers 2 (${python})` };
+    const workers = uvicornWorkers(scenario.maxConcurrency);
+    const app = `FastAPI backends/app.py, uvicorn --workers ${workers}${pool}`;
+    return { kind: 'fastapi', note: `${app} (${python})` };
   }
   return { kind: 'node', note: `${node}; FastAPI/uvicorn not importable by python3` };
 }

@@ -1,5 +1,6 @@
 import { Scenario } from '../scenarios/scenario';
-import { TargetRow, TargetSummary } from './results';
+import { requestTimeoutMs } from './measure-target';
+import { LoadMode, TargetRow, TargetSummary } from './results';
 
 /** How much faster than the fastest proxy `direct` must be to clear the generator. */
 const requiredHeadroom = 1.3;
@@ -34,16 +35,44 @@ export function generatorNote(rows: TargetRow[]): string | undefined {
   );
 }
 
+/** Above this, the generator's own timers were late enough to show in the latencies, ms. */
+const tolerableLagMs = 5;
+
+// Open loop: every target that keeps up answers the same rate, so TPS cannot rank them.
+function openLoopNotes(rows: TargetRow[]): string[] {
+  const notes = [
+    'open loop: TPS is capped by the offered rate, so compare latency and late counts',
+  ];
+  const behind = rows.filter((r) => (r.summary?.openLoop?.unfinished ?? 0) > 0);
+  if (behind.length > 0) {
+    const names = behind.map((r) => r.target).join(', ');
+    const after = `${requestTimeoutMs / 1000} s after the window`;
+    notes.push(`${names}: requests still unanswered ${after}; the target fell behind the rate`);
+  }
+  const lagging = rows.filter((r) => (r.summary?.openLoop?.maxLagMs ?? 0) > tolerableLagMs);
+  if (lagging.length > 0) {
+    const lags = lagging.map((r) => `${r.target} ${r.summary!.openLoop!.maxLagMs.toFixed(0)} ms`);
+    notes.push(
+      `the load generator fell behind its own schedule by up to ${lags.join(', ')}; ` +
+        'that much of the latency may be its own',
+    );
+  }
+  return notes;
+}
+
 /** Notes printed under a scenario's table about how far its numbers can be trusted. */
-export function scenarioNotes(scenario: Scenario, rows: TargetRow[]): string[] {
-  if (scenario.path !== '/fast') return [];
+export function scenarioNotes(scenario: Scenario, load: LoadMode, rows: TargetRow[]): string[] {
+  const notes = load.kind === 'open' ? openLoopNotes(rows) : [];
+  if (scenario.path !== '/fast') return notes;
   if (scenario.connection === 'keep-alive') {
-    const note = generatorNote(rows);
-    return note ? [note] : [];
+    // The headroom check compares throughput, which an open loop fixes in advance.
+    const note = load.kind === 'closed' ? generatorNote(rows) : undefined;
+    return note ? [...notes, note] : notes;
   }
   // With one connection per request, direct makes the backends accept and close every request,
   // while an L7 proxy reuses pooled backend connections: direct is no ceiling here.
   return [
+    ...notes,
     'direct opens one backend connection per request while L7 proxies pool theirs, ' +
       'so an L7 proxy may beat direct here',
   ];

@@ -15,10 +15,12 @@ export interface MeasureSettings {
   /** Warm-up, then measured time, seconds. */
   warmupS: number;
   durationS: number;
+  /** Open loop at this many requests per second; absent: closed loop. */
+  rate?: number;
 }
 
 /** Above the 10 s queue timeout plus the slowest backend, so only a hang counts as timeout. */
-const requestTimeoutMs = 15000;
+export const requestTimeoutMs = 15000;
 
 // Snapshots at the window edges, taken on the main thread, which is idle while threads load.
 function snapshotAt(when: number, take: () => CpuSnapshot): Promise<CpuSnapshot> {
@@ -48,9 +50,10 @@ export async function measureTarget(
     window: { startAt, measureFrom, endAt },
     requestTimeoutMs,
     maxInFlight: target.maxInFlight,
+    rate: settings.rate,
   });
   const queue = target.adminPort ? await readQueueInfo(target.adminPort) : undefined;
-  return {
+  const result: RunResult = {
     iteration: settings.iteration,
     durationS: settings.durationS,
     requests: outcome.requests,
@@ -63,4 +66,6 @@ export async function measureTarget(
     queue,
     histogram: encodeHistogram(outcome.histogram),
   };
+  if (outcome.openLoop) result.openLoop = outcome.openLoop;
+  return result;
 }

@@ -1,6 +1,9 @@
 import { BackendKind } from '../backends/backend-set';
+import { OpenLoopTotals } from '../load/load-generator';
 import { ConnectionMode } from '../scenarios/scenario';
 import { TargetKind } from '../targets/target';
+
+export type { OpenLoopTotals };
 
 export interface LatencySummary {
   p50: number;
@@ -25,6 +28,10 @@ export interface QueueInfo {
   raw: unknown;
 }
 
+/** Closed loop: clients that each send again when answered; open loop: a fixed send rate. */
+export type LoadMode =
+  { kind: 'closed'; clients: number } | { kind: 'open'; rate: number; maxConnections: number };
+
 /** One measured iteration of one target. */
 export interface RunResult {
   iteration: number;
@@ -40,6 +47,8 @@ export interface RunResult {
   queue?: QueueInfo;
   /** hdr-histogram-js, microseconds, compressed base64. */
   histogram: string;
+  /** Present in open-loop runs. */
+  openLoop?: OpenLoopTotals;
 }
 
 /** All iterations of one target merged: histograms added exactly, TPS averaged. */
@@ -58,6 +67,8 @@ export interface TargetSummary {
   curve: [number, number][];
   cpuUsPerRequest: CpuPerRequest;
   queue?: QueueInfo;
+  /** Present in open-loop runs. */
+  openLoop?: OpenLoopTotals;
 }
 
 export interface TargetRow {
@@ -77,7 +88,9 @@ export interface ScenarioResult {
   purpose: string;
   path: string;
   connection: ConnectionMode;
+  /** Clients (closed loop) or the cap on open connections (open loop). */
   concurrency: number;
+  load: LoadMode;
   backend: { kind: BackendKind; note: string };
   rows: TargetRow[];
   notes: string[];

@@ -10,7 +10,7 @@ import { RunningTarget, TargetContext, TargetSpec } from '../targets/target';
 import { chooseBackend } from './backend-choice';
 import { scenarioNotes } from './generator-check';
 import { measureTarget } from './measure-target';
-import { RunResult, ScenarioResult, TargetRow } from './results';
+import { LoadMode, RunResult, ScenarioResult, TargetRow } from './results';
 import { summarizeRuns } from './summarize';
 
 /** What every scenario of one compare run shares. */
@@ -78,6 +78,7 @@ async function measureIterations(
       concurrency: options.concurrency ?? scenario.concurrency,
       warmupS: options.warmupS,
       durationS: options.durationS,
+      rate: options.rate,
     };
     const result = await measureTarget(run.generator, scenario, running, backends, settings);
     progress.runFinished();
@@ -115,15 +116,22 @@ async function runTarget(
   }
 }
 
+function loadMode(concurrency: number, rate: number | undefined): LoadMode {
+  if (rate === undefined) return { kind: 'closed', clients: concurrency };
+  return { kind: 'open', rate, maxConnections: concurrency };
+}
+
 function emptyScenarioResult(scenario: Scenario, run: RunContext): ScenarioResult {
   const { id, title, purpose, path: requestPath, connection } = scenario;
+  const concurrency = run.options.concurrency ?? scenario.concurrency;
   return {
     id,
     title,
     purpose,
     path: requestPath,
     connection,
-    concurrency: run.options.concurrency ?? scenario.concurrency,
+    concurrency,
+    load: loadMode(concurrency, run.options.rate),
     backend: chooseBackend(scenario, run.options, run.python),
     rows: [],
     notes: [],
@@ -133,7 +141,8 @@ function emptyScenarioResult(scenario: Scenario, run: RunContext): ScenarioResul
 /** Starts the scenario's backends, runs every target against them, stops everything. */
 export async function runScenario(scenario: Scenario, run: RunContext): Promise<ScenarioResult> {
   const result = emptyScenarioResult(scenario, run);
-  const specs = scenario.delays.map((delay, i) => ({ id: `b${i + 1}`, delay }));
+  const { maxConcurrency } = scenario;
+  const specs = scenario.delays.map((delay, i) => ({ id: `b${i + 1}`, delay, maxConcurrency }));
   const logDir = path.join(run.tempDir, scenario.id);
   fs.mkdirSync(logDir, { recursive: true, mode: 0o755 });
   let backends: RunningBackends;
@@ -153,6 +162,6 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
   } finally {
     await backends.stop();
   }
-  result.notes.push(...scenarioNotes(scenario, result.rows));
+  result.notes.push(...scenarioNotes(scenario, result.load, result.rows));
   return result;
 }

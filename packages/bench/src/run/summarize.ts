@@ -1,5 +1,6 @@
 import { Histogram } from 'hdr-histogram-js';
 import { curvePercentiles, mergeHistograms } from '../load/histogram';
+import { OpenLoopTotals } from '../load/load-generator';
 import { CpuPerRequest, LatencySummary, RunResult, TargetSummary } from './results';
 
 const usToMs = (us: number): number => us / 1000;
@@ -39,6 +40,18 @@ function addCounts(runs: RunResult[], pick: (run: RunResult) => Record<string, n
   return total;
 }
 
+function sumOpenLoop(runs: RunResult[]): OpenLoopTotals | undefined {
+  const counts = runs.map((r) => r.openLoop).filter((c): c is OpenLoopTotals => !!c);
+  if (counts.length === 0) return undefined;
+  const sum = (pick: (c: OpenLoopTotals) => number) => counts.reduce((n, c) => n + pick(c), 0);
+  return {
+    scheduled: sum((c) => c.scheduled),
+    late: sum((c) => c.late),
+    unfinished: sum((c) => c.unfinished),
+    maxLagMs: Math.max(...counts.map((c) => c.maxLagMs)),
+  };
+}
+
 /** Merges a target's iterations: one exact histogram, TPS mean and range, p95 range. */
 export function summarizeRuns(runs: RunResult[]): TargetSummary {
   const histogram = mergeHistograms(runs.map((r) => r.histogram));
@@ -49,7 +62,7 @@ export function summarizeRuns(runs: RunResult[]): TargetSummary {
   );
   const tps = runs.map((r) => r.tps);
   const p95s = runs.map((r) => r.latencyMs.p95);
-  return {
+  const summary: TargetSummary = {
     requests,
     errors: runs.reduce((n, r) => n + r.errors, 0),
     errorKinds: addCounts(runs, (r) => r.errorKinds),
@@ -63,4 +76,7 @@ export function summarizeRuns(runs: RunResult[]): TargetSummary {
     cpuUsPerRequest: averageCpu(runs),
     queue: runs[runs.length - 1]?.queue,
   };
+  const openLoop = sumOpenLoop(runs);
+  if (openLoop) summary.openLoop = openLoop;
+  return summary;
 }

@@ -31,6 +31,20 @@ export const skewedScenario: Scenario = {
   backend: 'auto',
 };
 
+// Every backend serves 50 requests at a time and queues the rest. Why 50 (README, "How to
+// read"): direct deals its 150 clients 50 per backend, and least connections holds about 34 per
+// backend under the 100 permits, so the pool never binds them; round robin gives b3 a third of
+// the requests at three times the service time, 60 of the 100 permits, so b3's pool binds.
+export const skewedCapacityScenario: Scenario = {
+  ...skewedScenario,
+  id: 'skewed-capacity',
+  title: 'skewed-capacity: every backend serves 50 at a time, b3 three times slower per request',
+  purpose:
+    'A slow server with less capacity: a 50-request worker pool per backend, excess queued ' +
+    'inside the backend; b3 takes 300-900 ms per request. Round robin overfills b3.',
+  maxConcurrency: 50,
+};
+
 export const overheadScenario: Scenario = {
   id: 'overhead',
   title: 'overhead: zero-delay backends, keep-alive, 50 clients',
@@ -55,6 +69,7 @@ export const overheadCloseScenario: Scenario = {
 export const allScenarios: Scenario[] = [
   seedScenario,
   skewedScenario,
+  skewedCapacityScenario,
   overheadScenario,
   overheadCloseScenario,
 ];

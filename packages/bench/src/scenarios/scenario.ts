@@ -18,6 +18,11 @@ export interface Scenario {
   /** Sleep of backends b1, b2, b3 for `GET /`. */
   delays: [DelayRange, DelayRange, DelayRange];
   /**
+   * Requests each backend serves at once (its worker pool); the excess queues inside the
+   * backend, first come first served. Absent: unlimited.
+   */
+  maxConcurrency?: number;
+  /**
    * `auto`: FastAPI under uvicorn when importable, else the Node backend. `node`: always the Node
    * backend, for zero-delay runs where uvicorn would be the bottleneck instead of the proxy.
    */

@@ -10,6 +10,10 @@ describe('parseCompareArgs', () => {
     [['--scenario', 'seed,nope'], 'got "nope"'],
     [['--targets', 'l5'], 'got "l5"'],
     [['--backend', 'go'], '--backend: expected one of auto, node, fastapi, got "go"'],
+    [['--rate', 'fast'], '--rate: expected a number of requests per second > 0, got "fast"'],
+    [['--rate', '0'], '--rate: expected a number of requests per second > 0, got "0"'],
+    [['--rate=-20'], '--rate: expected a number of requests per second > 0, got "-20"'],
+    [['--rate', ''], '--rate: expected a number of requests per second > 0, got ""'],
   ])('rejects %j naming the flag, the expectation and the value', (argv, message) => {
     expect(() => parseCompareArgs(argv)).toThrow(UsageError);
     expect(() => parseCompareArgs(argv)).toThrow(message);
@@ -33,6 +37,11 @@ describe('parseCompareArgs', () => {
   it('lets an explicit flag win over --quick', () => {
     const options = parseCompareArgs(['--quick', '--duration', '3']);
     expect(options).toMatchObject({ quick: true, durationS: 3, warmupS: 0.5, backend: 'node' });
+  });
+
+  it('takes --rate as an open-loop rate, fractions allowed, and leaves it unset by default', () => {
+    expect(parseCompareArgs(['--rate', '250.5'])?.rate).toBe(250.5);
+    expect(parseCompareArgs([])?.rate).toBeUndefined();
   });
 
   it('returns undefined for --help', () => {

@@ -19,4 +19,10 @@ describe('Gate caps requests in flight, first come first served', () => {
     gate.enter(() => entered.push('h'));
     expect(entered.slice(5)).toEqual(['f', 'g']);
   });
+
+  it('tells the caller whether it entered at once or had to wait', () => {
+    const gate = new Gate(1);
+    expect(gate.enter(() => undefined)).toBe(true);
+    expect(gate.enter(() => undefined)).toBe(false);
+  });
 });
