@@ -34,6 +34,17 @@ export class BackendSet {
     return this.bySlot.get(slot);
   }
 
+  /**
+   * Some backend outside `exclude` is eligible: when a pick still finds none, they are all at
+   * their `maxConnections`, and room will come back.
+   */
+  anyEligible(now: number, exclude?: ReadonlySet<number>): boolean {
+    for (const b of this.list) {
+      if (!exclude?.has(b.slot) && this.isEligible(b, now)) return true;
+    }
+    return false;
+  }
+
   /** Up, enabled and not ejected by passive checks. `now` is Date.now(), passed in for tests. */
   isEligible(b: Backend, now: number): boolean {
     const s = this.state;

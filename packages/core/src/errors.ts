@@ -47,6 +47,11 @@ const TABLE = {
     status: 503,
     message: (d) => `the queue is full (${d.maxQueue} waiting)`,
   },
+  LB_ERR_BACKENDS_FULL: {
+    side: 'backend',
+    status: 503,
+    message: (d) => `every available backend stayed at its maxConnections for ${d.timeoutMs} ms`,
+  },
   LB_ERR_BACKEND_CONNECT: {
     side: 'backend',
     status: 502,

@@ -1,5 +1,6 @@
 import { resolveHttpSettings, type HttpSettings, type WorkerContext } from '@lb/core';
 import type { RequestHeadOptions } from '../http/index';
+import { BackendWaitList } from './backend-wait';
 import { Sweeper } from './sweeper';
 import { UpstreamPool } from './upstream-pool';
 
@@ -10,6 +11,8 @@ export interface ProxyContext {
   readonly http: HttpSettings;
   readonly pool: UpstreamPool;
   readonly sweeper: Sweeper;
+  /** Requests waiting for room on a full backend. */
+  readonly backendWait: BackendWaitList;
   /** Peers whose forwarding fields are believed (normalised addresses). */
   readonly trusted: ReadonlySet<string>;
   readonly headOptions: RequestHeadOptions;
@@ -22,6 +25,7 @@ export function createProxyContext(worker: WorkerContext): ProxyContext {
     worker,
     http,
     sweeper,
+    backendWait: new BackendWaitList(),
     pool: new UpstreamPool(sweeper, http.backendKeepAliveMs, http.maxIdlePerBackend),
     trusted: new Set(http.trustedProxies),
     headOptions: {

@@ -13,6 +13,7 @@ import { countFailure } from './backend-failure';
 import { RequestBody } from './request-body';
 import { RelayStep, ResponseRelay } from './response-relay';
 import { PAUSE_HELD, PAUSE_UPSTREAM, type ExchangeHost } from './exchange-host';
+import type { RoomWaiter } from './backend-wait';
 import type { Expiring } from './sweeper';
 import { Tunnel } from './tunnel';
 import type { UpstreamConnection, UpstreamOwner } from './upstream-pool';
@@ -28,7 +29,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'])
  * stream the final response, then give the connection back to the pool. `finish` releases the
  * permit and the backend's count exactly once on every path.
  */
-export class Exchange implements UpstreamOwner, Expiring {
+export class Exchange implements UpstreamOwner, Expiring, RoomWaiter {
   deadline = 0;
   /** The client's request body has been seen to its end. */
   requestDone: boolean;
@@ -48,6 +49,8 @@ export class Exchange implements UpstreamOwner, Expiring {
   private readonly relay: ResponseRelay;
   private bodyDeadline = 0;
   private upstreamDeadline = 0;
+  /** Waiting for room on a full backend until then (0: not waiting). */
+  private roomDeadline = 0;
   private finished = false;
 
   constructor(
@@ -91,22 +94,48 @@ export class Exchange implements UpstreamOwner, Expiring {
   // Phase 2: a backend and a connection to it (pooled first, else new).
   private pickBackend(): void {
     const worker = this.host.proxy.worker;
+    const now = Date.now();
     const backend = worker.balancer.pick({
       clientKey:
         worker.balancer.algorithm === 'ip-hash'
           ? clientKeyOf(this.host.peer, this.head, this.host.proxy.trusted)
           : '',
       exclude: this.tried,
-      now: Date.now(),
+      now,
     });
-    if (backend === null)
+    if (backend === null) {
+      // Backends that are up but all at their maxConnections: wait for room, with the permit.
+      if (worker.backends.anyEligible(now, this.tried)) return this.waitForRoom(now);
       return this.fail(this.lastError ?? new LbError('LB_ERR_NO_HEALTHY_BACKEND'));
+    }
+    if (this.roomDeadline !== 0) this.stopWaitingForRoom();
     this.backend = backend;
     const pooled = this.host.proxy.pool.take(backend);
     if (pooled === undefined) return this.openFresh(backend);
     pooled.owner = this;
     this.upstream = pooled;
     this.sendRequest();
+  }
+
+  private waitForRoom(now: number): void {
+    if (this.roomDeadline !== 0) return;
+    this.roomDeadline = now + this.host.proxy.worker.config.queueTimeoutMs;
+    this.syncDeadline();
+    this.host.proxy.backendWait.add(this);
+  }
+
+  private stopWaitingForRoom(): void {
+    this.roomDeadline = 0;
+    this.syncDeadline();
+    this.host.proxy.backendWait.delete(this);
+  }
+
+  retryPick(): void {
+    if (this.finished || this.roomDeadline === 0) {
+      this.host.proxy.backendWait.delete(this);
+      return;
+    }
+    this.pickBackend();
   }
 
   private openFresh(backend: Backend): void {
@@ -127,6 +156,7 @@ export class Exchange implements UpstreamOwner, Expiring {
     const backend = this.backend!;
     this.backend = undefined;
     worker.backends.release(backend);
+    this.host.proxy.backendWait.wake();
     countFailure(worker, backend, reason);
     (this.tried ??= new Set()).add(backend.slot);
     const address = addressOf(backend);
@@ -243,7 +273,11 @@ export class Exchange implements UpstreamOwner, Expiring {
     const backend = this.backend;
     this.backend = undefined;
     const worker = this.host.proxy.worker;
-    const release = () => backend !== undefined && worker.backends.release(backend);
+    const release = () => {
+      if (backend === undefined) return;
+      worker.backends.release(backend);
+      this.host.proxy.backendWait.wake();
+    };
     const tunnel = new Tunnel(client, up, release, worker.config.timeouts.idleMs);
     this.finish();
     this.host.startTunnel(tunnel);
@@ -340,6 +374,10 @@ export class Exchange implements UpstreamOwner, Expiring {
   // Deadlines: a stalled request body, a connect, or a silent backend.
   expire(now: number): void {
     if (this.finished) return;
+    if (this.roomDeadline !== 0 && this.roomDeadline <= now) {
+      const timeoutMs = this.host.proxy.worker.config.queueTimeoutMs;
+      return this.fail(new LbError('LB_ERR_BACKENDS_FULL', { timeoutMs }));
+    }
     if (this.bodyDeadline !== 0 && this.bodyDeadline <= now) {
       const timeoutMs = this.host.proxy.http.bodyTimeoutMs;
       if (this.relay.started) return this.abortClient('request body stalled');
@@ -370,9 +408,7 @@ export class Exchange implements UpstreamOwner, Expiring {
   }
 
   private syncDeadline(): void {
-    const a = this.bodyDeadline;
-    const b = this.upstreamDeadline;
-    this.deadline = a === 0 ? b : b === 0 ? a : Math.min(a, b);
+    this.deadline = earliest(earliest(this.bodyDeadline, this.upstreamDeadline), this.roomDeadline);
   }
 
   private dropUpstream(): void {
@@ -391,13 +427,20 @@ export class Exchange implements UpstreamOwner, Expiring {
       this.ticket.cancel();
       this.ticket = null;
     }
-    if (this.backend !== undefined) {
-      proxy.worker.backends.release(this.backend);
-      this.backend = undefined;
-    }
+    if (this.roomDeadline !== 0) this.stopWaitingForRoom();
     if (this.hasPermit) {
       this.hasPermit = false;
       proxy.worker.semaphore.release();
     }
+    if (this.backend !== undefined) {
+      proxy.worker.backends.release(this.backend);
+      this.backend = undefined;
+      proxy.backendWait.wake();
+    }
   }
+}
+
+/** The earlier of two deadlines, 0 meaning none. */
+function earliest(a: number, b: number): number {
+  return a === 0 ? b : b === 0 ? a : Math.min(a, b);
 }
