@@ -1,5 +1,6 @@
 export { collectStats, startAdminServer, type Stats } from './admin/server';
 export { BackendSet, reclaimWorkerBackends, type Backend } from './backend';
+export { BackendWaitList, type RoomWaiter } from './backend-wait';
 export {
   ALGORITHMS,
   createBalancer,

@@ -7,6 +7,7 @@ import {
   type Backend,
   type ConnectionHandler,
   type QueueTicket,
+  type RoomWaiter,
   type WorkerContext,
 } from '@lb/core';
 
@@ -30,7 +31,7 @@ export class L4Handler implements ConnectionHandler {
  * both ways with half-close, and finish. The permit and the backend's count are released in
  * `finish`, which runs once, when both sockets have closed, whatever the path.
  */
-class Relay {
+class Relay implements RoomWaiter {
   private upstream: Socket | undefined;
   private backend: Backend | undefined;
   private ticket: QueueTicket | null = null;
@@ -44,6 +45,10 @@ class Relay {
   private tried: Set<number> | undefined;
   /** The current upstream finished its TCP handshake (Node clears `connecting` before errors). */
   private connected = false;
+  /** The client is read and held (queued, or waiting for room on a full backend). */
+  private holding = false;
+  /** Gives up waiting for room on a full backend (see `waitForRoom`). */
+  private roomTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -67,8 +72,11 @@ class Relay {
     this.ticket = this.ctx.semaphore.enqueue(NORMAL_CLASS, (err) => this.onQueueResult(err));
   }
 
-  // Phase 1: queued. Read what the client sends so its hang-up is seen, up to a bound.
+  // Phase 1: queued (for a permit, or for room on a backend). Read what the client sends so its
+  // hang-up is seen, up to a bound.
   private holdClientWhileQueued(): void {
+    if (this.holding) return;
+    this.holding = true;
     this.client.on('data', this.onQueuedData);
     this.client.once('end', this.onQueuedEnd);
     this.client.resume();
@@ -100,13 +108,19 @@ class Relay {
   // Phase 2: connect, trying other backends after a failure (bounded by `retries`).
   private connectNext(): void {
     const ctx = this.ctx;
+    const now = Date.now();
     const backend = ctx.balancer.pick({
       clientKey:
         ctx.balancer.algorithm === 'ip-hash' ? normaliseAddress(this.client.remoteAddress) : '',
       exclude: this.tried,
-      now: Date.now(),
+      now,
     });
-    if (!backend) return this.failClient(new LbError('LB_ERR_NO_HEALTHY_BACKEND'));
+    if (!backend) {
+      // Up but all at their maxConnections: wait for room, holding the permit.
+      if (ctx.backends.anyEligible(now, this.tried)) return this.waitForRoom();
+      return this.failClient(new LbError('LB_ERR_NO_HEALTHY_BACKEND'));
+    }
+    if (this.roomTimer !== undefined) this.stopWaitingForRoom();
     this.backend = backend;
     this.upstreamClosed = false;
     const upstream = connect({
@@ -124,6 +138,31 @@ class Relay {
     upstream.once('close', () => this.onUpstreamClose(upstream));
   }
 
+  /** Reads and holds the client (to see it leave) until a backend has room or queueTimeoutMs. */
+  private waitForRoom(): void {
+    if (this.roomTimer !== undefined) return;
+    this.holdClientWhileQueued();
+    const timeoutMs = this.ctx.config.queueTimeoutMs;
+    this.roomTimer = setTimeout(() => {
+      this.stopWaitingForRoom();
+      this.failClient(new LbError('LB_ERR_BACKENDS_FULL', { timeoutMs }));
+    }, timeoutMs);
+    this.ctx.backendWait.add(this);
+  }
+
+  private stopWaitingForRoom(): void {
+    clearTimeout(this.roomTimer);
+    this.roomTimer = undefined;
+    this.ctx.backendWait.delete(this);
+  }
+
+  retryPick(): void {
+    if (this.finished || this.clientClosed || this.roomTimer === undefined) {
+      return this.stopWaitingForRoom();
+    }
+    this.connectNext();
+  }
+
   private onConnectFailed(upstream: Socket, reason: string): void {
     if (upstream !== this.upstream || this.connected) return;
     const backend = this.backend!;
@@ -134,6 +173,7 @@ class Relay {
     upstream.destroy();
     this.upstreamClosed = true;
     ctx.backends.release(backend);
+    ctx.backendWait.wake();
     if (
       ctx.backends.recordFailure(
         backend,
@@ -262,8 +302,12 @@ class Relay {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.backend) this.ctx.backends.release(this.backend);
+    if (this.roomTimer !== undefined) this.stopWaitingForRoom();
     if (this.hasPermit) this.ctx.semaphore.release();
+    if (this.backend) {
+      this.ctx.backends.release(this.backend);
+      this.ctx.backendWait.wake();
+    }
   }
 }
 

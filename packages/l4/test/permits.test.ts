@@ -166,3 +166,60 @@ describe('the cap and the counters hold globally under load', () => {
     },
   );
 });
+
+describe('a backend at its maxConnections', () => {
+  let backends: TestBackend[];
+  let lb: RunningBalancer | undefined;
+
+  beforeEach(async () => {
+    backends = await startBackends(1);
+  });
+  afterEach(async () => {
+    if (lb) await expectIdle(lb);
+    await lb?.stop(1000);
+    lb = undefined;
+    await Promise.all(backends.map((b) => b.close()));
+  });
+
+  it.each([1, 2])(
+    'connections wait for room instead of being closed (%i workers)',
+    async (workers) => {
+      lb = await startL4({
+        workers,
+        backends: [{ address: backends[0]!.address, id: 'b1', maxConnections: 1 }],
+      });
+      const clients = [0, 1, 2].map(() => openClient(lb!.port));
+      for (const [i, c] of clients.entries()) c.socket.write(`hello ${i}\n`);
+      // One at a time: the served client ends, the next one gets the backend.
+      for (let served = 1; served <= 3; served++) {
+        expect(
+          await eventually(
+            () => clients.filter((c) => c.received().includes('hello')).length === served,
+          ),
+        ).toBe(true);
+        expect(backends[0]!.current).toBe(1);
+        const active = clients.find(
+          (c) => c.received().includes('hello') && !c.socket.writableEnded,
+        )!;
+        active.socket.end();
+        await active.closed;
+      }
+      for (const [i, c] of clients.entries()) expect(c.received()).toBe(`id:b1\nhello ${i}\n`);
+      expect(backends[0]!.peak).toBe(1);
+    },
+  );
+
+  it('a wait longer than queueTimeoutMs closes the connection unanswered', async () => {
+    lb = await startL4({
+      queueTimeoutMs: 300,
+      backends: [{ address: backends[0]!.address, id: 'b1', maxConnections: 1 }],
+    });
+    const holder = openClient(lb.port);
+    expect(await holder.backendId).toBe('b1');
+    const waiter = openClient(lb.port);
+    expect(await waiter.closed).toBe('');
+    expect(backends[0]!.total).toBe(1);
+    holder.socket.end();
+    await holder.closed;
+  });
+});

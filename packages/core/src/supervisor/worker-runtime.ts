@@ -2,6 +2,7 @@ import { createServer, Socket, type Server } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createBalancer, type Balancer } from '../balancer/index';
 import { BackendSet, type Backend } from '../backend';
+import { BackendWaitList } from '../backend-wait';
 import type { Config } from '../config/load';
 import { createLogger, logEvent, type Logger } from '../log';
 import { Semaphore } from '../semaphore';
@@ -19,6 +20,8 @@ export interface WorkerContext {
   /** Current backends and balancer; replaced when the backend set changes. */
   backends: BackendSet;
   balancer: Balancer;
+  /** Work waiting for room on a backend at its `maxConnections`; wake it after a release. */
+  backendWait: BackendWaitList;
 }
 
 /** The protocol side of a worker (L4 relay, L7 proxy). */
@@ -72,6 +75,7 @@ export function runWorker(makeHandler: (ctx: WorkerContext) => ConnectionHandler
     } else if (msg.type === 'backends') {
       ctx.backends = new BackendSet(state, init.index, msg.backends);
       ctx.balancer = createBalancer(init.config.algorithm, ctx.backends);
+      ctx.backendWait.wake(); // a new set may have room, or none eligible at all
     } else if (msg.type === 'drain') {
       draining = true;
       server?.close();
@@ -97,6 +101,7 @@ function createContext(init: WorkerInit, state: SharedState): WorkerContext {
     }),
     backends,
     balancer: createBalancer(config.algorithm, backends),
+    backendWait: new BackendWaitList(),
   };
 }
 

@@ -1,6 +1,5 @@
 import { resolveHttpSettings, type HttpSettings, type WorkerContext } from '@lb/core';
 import type { RequestHeadOptions } from '../http/index';
-import { BackendWaitList } from './backend-wait';
 import { Sweeper } from './sweeper';
 import { UpstreamPool } from './upstream-pool';
 
@@ -11,8 +10,6 @@ export interface ProxyContext {
   readonly http: HttpSettings;
   readonly pool: UpstreamPool;
   readonly sweeper: Sweeper;
-  /** Requests waiting for room on a full backend. */
-  readonly backendWait: BackendWaitList;
   /** Peers whose forwarding fields are believed (normalised addresses). */
   readonly trusted: ReadonlySet<string>;
   readonly headOptions: RequestHeadOptions;
@@ -25,7 +22,6 @@ export function createProxyContext(worker: WorkerContext): ProxyContext {
     worker,
     http,
     sweeper,
-    backendWait: new BackendWaitList(),
     pool: new UpstreamPool(sweeper, http.backendKeepAliveMs, http.maxIdlePerBackend),
     trusted: new Set(http.trustedProxies),
     headOptions: {

@@ -1,4 +1,4 @@
-import { LbError, logEvent, type Backend, type QueueTicket } from '@lb/core';
+import { LbError, logEvent, type Backend, type QueueTicket, type RoomWaiter } from '@lb/core';
 import {
   FAILED,
   buildClientResponseHead,
@@ -13,7 +13,6 @@ import { countFailure } from './backend-failure';
 import { RequestBody } from './request-body';
 import { RelayStep, ResponseRelay } from './response-relay';
 import { PAUSE_HELD, PAUSE_UPSTREAM, type ExchangeHost } from './exchange-host';
-import type { RoomWaiter } from './backend-wait';
 import type { Expiring } from './sweeper';
 import { Tunnel } from './tunnel';
 import type { UpstreamConnection, UpstreamOwner } from './upstream-pool';
@@ -121,18 +120,18 @@ export class Exchange implements UpstreamOwner, Expiring, RoomWaiter {
     if (this.roomDeadline !== 0) return;
     this.roomDeadline = now + this.host.proxy.worker.config.queueTimeoutMs;
     this.syncDeadline();
-    this.host.proxy.backendWait.add(this);
+    this.host.proxy.worker.backendWait.add(this);
   }
 
   private stopWaitingForRoom(): void {
     this.roomDeadline = 0;
     this.syncDeadline();
-    this.host.proxy.backendWait.delete(this);
+    this.host.proxy.worker.backendWait.delete(this);
   }
 
   retryPick(): void {
     if (this.finished || this.roomDeadline === 0) {
-      this.host.proxy.backendWait.delete(this);
+      this.host.proxy.worker.backendWait.delete(this);
       return;
     }
     this.pickBackend();
@@ -156,7 +155,7 @@ export class Exchange implements UpstreamOwner, Expiring, RoomWaiter {
     const backend = this.backend!;
     this.backend = undefined;
     worker.backends.release(backend);
-    this.host.proxy.backendWait.wake();
+    this.host.proxy.worker.backendWait.wake();
     countFailure(worker, backend, reason);
     (this.tried ??= new Set()).add(backend.slot);
     const address = addressOf(backend);
@@ -276,7 +275,7 @@ export class Exchange implements UpstreamOwner, Expiring, RoomWaiter {
     const release = () => {
       if (backend === undefined) return;
       worker.backends.release(backend);
-      this.host.proxy.backendWait.wake();
+      this.host.proxy.worker.backendWait.wake();
     };
     const tunnel = new Tunnel(client, up, release, worker.config.timeouts.idleMs);
     this.finish();
@@ -435,7 +434,7 @@ export class Exchange implements UpstreamOwner, Expiring, RoomWaiter {
     if (this.backend !== undefined) {
       proxy.worker.backends.release(this.backend);
       this.backend = undefined;
-      proxy.backendWait.wake();
+      proxy.worker.backendWait.wake();
     }
   }
 }

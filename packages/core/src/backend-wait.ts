@@ -1,4 +1,4 @@
-/** A request that holds a permit and waits for room on a backend. */
+/** Work that holds a permit and waits for room on a backend. */
 export interface RoomWaiter {
   /** Picks again; leaves the wait list itself once it has a backend or has given up. */
   retryPick(): void;
@@ -8,12 +8,12 @@ export interface RoomWaiter {
 const POLL_MS = 10;
 
 /**
- * The requests of one worker that found every eligible backend at its `maxConnections`, in
- * arrival order (HAProxy's per-server `maxconn` queues the same way). A backend count released
- * in this worker retries them at once, oldest first; a release in another worker is not
- * signalled, so a timer retries every POLL_MS while any wait. Trade-off: across workers the
- * order is only approximately first come first served, and a waiter may see room up to 10 ms
- * late; the queue timeout bounds the wait (`queueTimeoutMs`, then 503).
+ * The connections (L4) or requests (L7) of one worker that found every eligible backend at its
+ * `maxConnections`, in arrival order (HAProxy's per-server `maxconn` queues the same way). A
+ * backend count released in this worker retries them at once, oldest first; a release in
+ * another worker is not signalled, so a timer retries every POLL_MS while any wait. Trade-off:
+ * across workers the order is only approximately first come first served, and a waiter may see
+ * room up to 10 ms late; each waiter bounds its wait by `queueTimeoutMs`.
  */
 export class BackendWaitList {
   private readonly waiting: RoomWaiter[] = [];
