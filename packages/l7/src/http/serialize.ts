@@ -135,7 +135,14 @@ export function buildClientResponseHead(
 ): Buffer {
   const tunnel = options.tunnel === true && head.status === 101;
   const writer = new HeadWriter(head.buffer);
-  writer.copy(0, head.fieldsStart);
+  // The proxy speaks HTTP/1.1 to its client whatever the backend spoke (RFC 9110 section 2.5):
+  // an HTTP/1.0 status line gets the proxy's version; the rest of it is kept.
+  if (head.version === '1.0') {
+    writer.lead('HTTP/1.1');
+    writer.copy(8, head.fieldsStart);
+  } else {
+    writer.copy(0, head.fieldsStart);
+  }
   for (let i = 0; i < head.fieldCount; i++) {
     const id = head.fieldId(i);
     if (!isHopByHop(id, tunnel) && !isNominated(head, i, id)) {
@@ -232,10 +239,17 @@ function checkedName(name: string): string {
  */
 class HeadWriter {
   private readonly ranges: number[] = [];
+  private head = '';
   private tail = '';
   private size = 0;
 
   constructor(private readonly source: Buffer) {}
+
+  /** Text before every copied range (a replaced start of the start line). */
+  lead(text: string): void {
+    if (this.ranges.length > 0) throw new Error('HeadWriter: lead after copied bytes');
+    this.head = text;
+  }
 
   /** Appends source bytes [start, end); merges with the previous range when adjacent. */
   copy(start: number, end: number): void {
@@ -265,8 +279,8 @@ class HeadWriter {
         return Buffer.from(source.buffer, source.byteOffset, source.length + bodyBytes);
     }
     this.tail += '\r\n';
-    const out = Buffer.allocUnsafe(this.size + this.tail.length + bodyBytes);
-    let at = 0;
+    const out = Buffer.allocUnsafe(this.head.length + this.size + this.tail.length + bodyBytes);
+    let at = this.head === '' ? 0 : out.write(this.head, 0, 'latin1');
     for (let k = 0; k < this.ranges.length; k += 2) {
       at += source.copy(out, at, this.ranges[k], this.ranges[k + 1]);
     }
@@ -279,6 +293,7 @@ class HeadWriter {
   private unchanged(): boolean {
     const ranges = this.ranges;
     return (
+      this.head === '' &&
       this.tail === '' &&
       ranges.length === 2 &&
       ranges[0] === 0 &&

@@ -50,6 +50,8 @@ export class Exchange implements UpstreamOwner, Expiring, RoomWaiter {
   private upstreamDeadline = 0;
   /** Waiting for room on a full backend until then (0: not waiting). */
   private roomDeadline = 0;
+  /** The upstream's completed client writes when the response deadline was last armed. */
+  private flushMark = 0;
   private finished = false;
 
   constructor(
@@ -392,10 +394,27 @@ export class Exchange implements UpstreamOwner, Expiring, RoomWaiter {
         `no connection within ${this.host.proxy.worker.config.timeouts.connectMs} ms`,
       );
     }
-    const backend = this.backend!;
     const timeoutMs = this.host.proxy.http.responseTimeoutMs;
-    const address = addressOf(backend);
+    if (up !== undefined && up.isLent) {
+      // Reading stopped because the client has not taken what it was sent: the backend is not
+      // the silent one. Progress re-arms the wait; none for a whole timeout is a stalled client
+      // (nginx's send_timeout), cut off and logged as such.
+      if (up.flushedWrites !== this.flushMark) {
+        this.armResponse();
+        return this.syncDeadline();
+      }
+      return this.clientStalled(timeoutMs);
+    }
+    const address = addressOf(this.backend!);
     this.upstreamFailed(new LbError('LB_ERR_BACKEND_TIMEOUT', { backend: address, timeoutMs }));
+  }
+
+  private clientStalled(timeoutMs: number): void {
+    const fields = { code: 'LB_ERR_CLIENT_STALLED', timeoutMs };
+    logEvent(this.host.proxy.worker.log, 'client.abort', fields, 'client took no response bytes');
+    this.dropUpstream();
+    this.finish();
+    this.host.abortConnection();
   }
 
   private armBody(): void {
@@ -404,6 +423,7 @@ export class Exchange implements UpstreamOwner, Expiring, RoomWaiter {
 
   private armResponse(): void {
     this.upstreamDeadline = Date.now() + this.host.proxy.http.responseTimeoutMs;
+    this.flushMark = this.upstream?.flushedWrites ?? 0;
   }
 
   private syncDeadline(): void {

@@ -128,6 +128,12 @@ export class ResponseRelay {
     requestDone: boolean,
     closing: boolean,
   ): RelayStep {
+    // RFC 9112 section 6.1: no Transfer-Encoding in a response to HTTP/1.0, which could not
+    // read it; a backend that sends one anyway gets a 502, not a garbled body.
+    if (head.framing === 'chunked' && this.request.version === '1.0') {
+      this.failure = 'chunked response to an HTTP/1.0 request';
+      return RelayStep.badHead;
+    }
     const body = responseBodyFramer(head);
     const end = body.push(chunk, offset);
     if (end === FAILED) {

@@ -53,8 +53,8 @@ export class UpstreamConnection implements Expiring {
   private outstanding = 0;
   /** Reading is stopped until those writes complete. */
   private lent = false;
-  /** Set by the pool when the connection was released while lent: parks it afterwards. */
-  afterLend: (() => void) | undefined;
+  /** Writes of read-buffer bytes completed so far: progress of a slow client. */
+  flushedWrites = 0;
 
   constructor(
     readonly host: string,
@@ -122,12 +122,10 @@ export class UpstreamConnection implements Expiring {
 
   // Called for every write, in order, also when the client is destroyed (with an error).
   private readonly onWritten = (): void => {
+    this.flushedWrites++;
     if (--this.outstanding > 0 || !this.lent) return;
     this.lent = false;
-    const park = this.afterLend;
-    this.afterLend = undefined;
-    if (park !== undefined) park();
-    else if (!this.gone) this.socket.resume();
+    if (!this.gone) this.socket.resume();
   };
 
   private lost(reason: string, clean: boolean): void {
@@ -183,17 +181,11 @@ export class UpstreamPool {
   release(conn: UpstreamConnection, backendTimeoutSec: number | undefined): void {
     conn.owner = null;
     conn.uses++;
-    if (conn.isLent) {
-      // The client still holds bytes of its read buffer: parked once they are written, or
-      // retired if that takes longer than an idle connection may live.
-      conn.afterLend = () => this.park(conn, backendTimeoutSec);
-      conn.deadline = Date.now() + this.keepAliveMs;
-      return;
-    }
-    this.park(conn, backendTimeoutSec);
-  }
-
-  private park(conn: UpstreamConnection, backendTimeoutSec: number | undefined): void {
+    // A client still holds bytes of its read buffer (a slow reader of a large response): the
+    // connection is closed, not pooled. Parked later, it would hold whatever the backend sent
+    // meanwhile (stray bytes, a FIN) unread, and the next request would take those for its
+    // response; and its idle time would have run unseen.
+    if (conn.isLent) return this.discard(conn);
     let ports = this.idle.get(conn.host);
     if (ports === undefined) this.idle.set(conn.host, (ports = new Map()));
     let list = ports.get(conn.port);

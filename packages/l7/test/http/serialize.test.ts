@@ -164,7 +164,14 @@ describe('response head for the client', () => {
   test('a close-delimited response always tells the client the connection closes', () => {
     const head = response('HTTP/1.0 200 OK\r\nX: y\r\n\r\n');
     expect(buildClientResponseHead(head, { connection: 'keep-alive' }).toString('latin1')).toBe(
-      'HTTP/1.0 200 OK\r\nX: y\r\nconnection: close\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nX: y\r\nconnection: close\r\n\r\n',
+    );
+  });
+
+  test("an HTTP/1.0 status line gets the proxy's version, the rest kept", () => {
+    const head = response('HTTP/1.0 404 Not Here\r\nContent-Length: 0\r\n\r\n');
+    expect(buildClientResponseHead(head, {}, bytes('')).toString('latin1')).toBe(
+      'HTTP/1.1 404 Not Here\r\nContent-Length: 0\r\n\r\n',
     );
   });
 

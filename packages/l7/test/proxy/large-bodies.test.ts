@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { RunningBalancer } from '@lb/core';
-import { expectIdle, rawRequest, startHttpBackend, startL7, type HttpBackend } from './helpers';
+import {
+  eventually,
+  expectIdle,
+  RawClient,
+  rawRequest,
+  sleep,
+  startHttpBackend,
+  startL7,
+  type HttpBackend,
+} from './helpers';
 
 // Backend connections read into one reused buffer each; bytes a slow client has not taken yet
 // still point into it. These tests make clients slow and bodies large, several at once, and
@@ -190,6 +199,156 @@ describe('a response body that breaks its framing in the first read', () => {
     expect(response?.status).toBe(502);
     expect(response?.headers['x-lb-error']).toBe('LB_ERR_BAD_RESPONSE');
     expect(response?.body).not.toContain('hello');
+    await expectIdle(lb);
+  });
+});
+
+describe('bytes a backend sends while a slow client holds its connection', () => {
+  let server: Server;
+  let lb: RunningBalancer;
+  const sockets = new Set<Socket>();
+  const body = Buffer.alloc(15000, 0x61);
+
+  // Answers GET /big with 15000 bytes, then 100 ms later sends a whole unasked-for response on
+  // the same connection; GET /tag/N gets "tag N". Requests are bodiless GETs.
+  beforeAll(async () => {
+    server = createServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+      let buffered = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('latin1');
+        for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+          const target = buffered.slice(4, buffered.indexOf(' ', 4));
+          buffered = buffered.slice(end + 4);
+          if (target === '/big') {
+            socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
+            socket.write(body);
+            setTimeout(() => {
+              if (!socket.destroyed)
+                socket.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\nX-Stray: 1\r\n\r\nPOISON');
+            }, 100);
+          } else {
+            const text = target.replace('/tag/', 'tag ');
+            socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+          }
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    lb = await startL7({ backends: [{ address: `http://127.0.0.1:${port}`, id: 'raw' }] });
+  });
+  afterAll(async () => {
+    await lb.stop(1000);
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  test('never reach another client as its response', async () => {
+    // A: 300 pipelined /big requests, not read for a second, so its responses back up.
+    const slow = connect({ host: '127.0.0.1', port: lb.port });
+    slow.on('error', () => {});
+    slow.pause();
+    slow.write('GET /big HTTP/1.1\r\nHost: t\r\n\r\n'.repeat(300));
+    setTimeout(() => slow.resume(), 1000);
+    let received = 0;
+    slow.on('data', (chunk: Buffer) => (received += chunk.length));
+
+    // B: one keep-alive client asking for its own tags meanwhile, one request at a time.
+    const wrong: string[] = [];
+    const client = new RawClient(lb.port);
+    for (let i = 0; i < 150; i++) {
+      client.send(`GET /tag/${i} HTTP/1.1\r\nHost: t\r\n\r\n`);
+      const res = await client.response();
+      if (res?.body !== `tag ${i}`) wrong.push(`${i}: ${res?.status} ${res?.body}`);
+      if (i % 10 === 0) await sleep(10);
+    }
+    client.close();
+    expect(wrong).toEqual([]);
+    expect(await eventually(() => received >= 300 * body.length, 15000)).toBe(true);
+    slow.destroy();
+    await expectIdle(lb);
+  });
+});
+
+describe('a slow client and http.responseTimeoutMs', () => {
+  let backend: HttpBackend;
+  let lb: RunningBalancer;
+  const size = 24 * 1024 * 1024;
+
+  beforeAll(async () => {
+    backend = await startHttpBackend('b1');
+    backend.route = (req, res) => {
+      if (req.url !== '/huge') return false;
+      res.setHeader('content-length', size);
+      res.end(Buffer.alloc(size, 0x62));
+      return true;
+    };
+    lb = await startL7({
+      backends: [{ address: backend.url, id: 'b1' }],
+      http: { responseTimeoutMs: 600 },
+    });
+  });
+  afterAll(async () => {
+    await lb.stop(1000);
+    await backend.close();
+  });
+
+  /**
+   * Reads /huge, pausing `pauseMs` after every 4 MiB; or, past `stopAt` bytes, once for 2 s (a
+   * paused socket cannot see the balancer close it, so it reads on afterwards to find out).
+   */
+  function read(
+    pauseMs: number,
+    stopAt = Infinity,
+  ): Promise<{ received: number; closed: boolean }> {
+    return new Promise((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port: lb.port });
+      socket.on('error', () => {});
+      let received = 0;
+      let nextPause = 4 * 1024 * 1024;
+      const limit = setTimeout(() => {
+        socket.destroy();
+        resolve({ received, closed: false });
+      }, 15000);
+      socket.write('GET /huge HTTP/1.1\r\nHost: t\r\n\r\n');
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received >= size) {
+          clearTimeout(limit);
+          socket.destroy();
+          return resolve({ received, closed: false });
+        }
+        if (received >= stopAt && stopAt > 0) {
+          stopAt = 0;
+          socket.pause();
+          return void setTimeout(() => socket.resume(), 2000);
+        }
+        if (received >= nextPause) {
+          nextPause += 4 * 1024 * 1024;
+          socket.pause();
+          setTimeout(() => socket.resume(), pauseMs);
+        }
+      });
+      socket.on('close', () => {
+        clearTimeout(limit);
+        resolve({ received, closed: true });
+      });
+    });
+  }
+
+  test('pauses shorter than the timeout do not cut the response, however long it takes', async () => {
+    const result = await read(400);
+    expect(result.received).toBeGreaterThanOrEqual(size);
+    await expectIdle(lb);
+  });
+
+  test('a client that takes nothing for longer is cut off, and nothing is left held', async () => {
+    const result = await read(0, 1); // stops after its first read, before its buffers grow
+    expect(result.closed).toBe(true);
+    expect(result.received).toBeLessThan(size);
     await expectIdle(lb);
   });
 });

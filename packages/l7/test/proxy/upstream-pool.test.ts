@@ -102,7 +102,7 @@ describe('upstream connections lend their read buffer to client writes', () => {
     expect(conn.isLent).toBe(false);
   });
 
-  test('released while lent, it is pooled only once the client has taken the bytes', async () => {
+  test('released while lent, it is closed, never pooled', async () => {
     const owner = new Owner();
     const conn = await connected(owner);
     const client = heldClient();
@@ -111,25 +111,23 @@ describe('upstream connections lend their read buffer to client writes', () => {
     expect(await eventually(() => client.pending === 1)).toBe(true);
 
     pool.release(conn, undefined);
-    expect(pool.take(backend)).toBeUndefined();
-
-    client.completeAll();
-    expect(pool.take(backend)).toBe(conn);
-    expect(conn.gone).toBe(false);
-  });
-
-  test('released while lent and never taken: retired, not leaked', async () => {
-    pool = new UpstreamPool(sweeper, 150, 4);
-    const owner = new Owner();
-    const conn = await connected(owner);
-    const client = heldClient();
-    owner.onChunk = (chunk) => conn.sendTo(client.socket, chunk);
-    sockets[0].write('response');
-    expect(await eventually(() => client.pending === 1)).toBe(true);
-
-    pool.release(conn, undefined);
+    expect(conn.gone).toBe(true);
     expect(await eventually(() => conn.socket.destroyed)).toBe(true);
     client.completeAll();
     expect(pool.take(backend)).toBeUndefined();
+  });
+
+  test('released with every byte taken, it is pooled and reused', async () => {
+    const owner = new Owner();
+    const conn = await connected(owner);
+    const client = heldClient();
+    owner.onChunk = (chunk) => conn.sendTo(client.socket, chunk);
+    sockets[0].write('response');
+    expect(await eventually(() => client.pending === 1)).toBe(true);
+    client.completeAll();
+
+    pool.release(conn, undefined);
+    expect(pool.take(backend)).toBe(conn);
+    expect(conn.gone).toBe(false);
   });
 });
