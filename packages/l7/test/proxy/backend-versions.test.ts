@@ -1,48 +1,32 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import type { RunningBalancer } from '@lb/core';
 import { expectIdle, RawClient, rawRequest, startL7 } from './helpers';
+import { startScriptedBackend, type ScriptedBackend } from './raw-backend';
 
 // Backends that speak HTTP/1.0, or answer an HTTP/1.0 request with chunked framing it cannot
 // read. Requests are bodiless GETs; the answer depends on the target.
 
 describe('backend HTTP versions', () => {
-  let server: Server;
+  let backend: ScriptedBackend;
   let lb: RunningBalancer;
-  const sockets = new Set<Socket>();
 
   beforeAll(async () => {
-    server = createServer((socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      socket.on('error', () => {});
-      let buffered = '';
-      socket.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString('latin1');
-        for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
-          const target = buffered.slice(4, buffered.indexOf(' ', 4));
-          buffered = buffered.slice(end + 4);
-          if (target === '/chunked')
-            socket.write(
-              'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
-            );
-          else
-            socket.write(
-              'HTTP/1.0 200 Fine\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok',
-            );
-        }
-      });
+    backend = await startScriptedBackend((target, socket) => {
+      if (target === '/chunked') {
+        socket.write(
+          'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+        );
+      } else {
+        socket.write('HTTP/1.0 200 Fine\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok');
+      }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
-    lb = await startL7({ backends: [{ address: `http://127.0.0.1:${port}`, id: 'raw' }] });
+    lb = await startL7({ backends: [{ address: backend.url, id: 'raw' }] });
   });
   afterAll(async () => {
     await lb.stop(1000);
-    for (const s of sockets) s.destroy();
-    await new Promise((resolve) => server.close(resolve));
+    await backend.close();
   });
 
-  test('an HTTP/1.1 client gets HTTP/1.1 from an HTTP/1.0 backend, and keeps its connection', async () => {
+  test('HTTP/1.1 from an HTTP/1.0 backend, and the client keeps its connection', async () => {
     const client = new RawClient(lb.port);
     client.send('GET /a HTTP/1.1\r\nHost: t\r\n\r\n');
     const first = await client.response();
@@ -61,7 +45,7 @@ describe('backend HTTP versions', () => {
     await expectIdle(lb);
   });
 
-  test('a chunked answer to an HTTP/1.0 request is a 502, not chunk framing in the body', async () => {
+  test('a chunked answer to HTTP/1.0 is a 502, not chunk framing in the body', async () => {
     const response = await rawRequest(lb.port, 'GET /chunked HTTP/1.0\r\nHost: t\r\n\r\n');
     expect(response?.status).toBe(502);
     expect(response?.headers['x-lb-error']).toBe('LB_ERR_BAD_RESPONSE');

@@ -93,3 +93,48 @@ function respond(backend: RawBackend, socket: Socket, behaviour: RawBehaviour): 
   else if (behaviour === 'partial') socket.end(head + text.slice(0, 2), () => socket.destroy());
   // 'stall': say nothing; the balancer's response timeout decides.
 }
+
+/** A backend that writes whatever its test says, for each bodiless GET it reads. */
+export interface ScriptedBackend {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A backend on raw sockets for answers node:http would never give (stray bytes after a response,
+ * an HTTP/1.0 status line, chunked framing to HTTP/1.0, broken chunks): `answer` gets each
+ * request's target and writes to the socket itself. Requests are bodiless GETs, split on their
+ * empty line.
+ */
+export async function startScriptedBackend(
+  answer: (target: string, socket: Socket) => void,
+): Promise<ScriptedBackend> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.setNoDelay(true); // a head and a body written apart must not wait on Nagle
+    let buffered = '';
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+        const target = buffered.slice(buffered.indexOf(' ') + 1, buffered.indexOf(' HTTP/'));
+        buffered = buffered.slice(end + 4);
+        answer(target, socket);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
