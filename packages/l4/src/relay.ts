@@ -49,6 +49,8 @@ class Relay implements RoomWaiter {
   private holding = false;
   /** Gives up waiting for room on a full backend (see `waitForRoom`). */
   private roomTimer: NodeJS.Timeout | undefined;
+  /** When the connection joined the permit queue (0: it got a permit at once). */
+  private queuedAt = 0;
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -69,6 +71,7 @@ class Relay implements RoomWaiter {
       return;
     }
     this.holdClientWhileQueued();
+    this.queuedAt = Date.now();
     this.ticket = this.ctx.semaphore.enqueue(NORMAL_CLASS, (err) => this.onQueueResult(err));
   }
 
@@ -138,15 +141,22 @@ class Relay implements RoomWaiter {
     upstream.once('close', () => this.onUpstreamClose(upstream));
   }
 
-  /** Reads and holds the client (to see it leave) until a backend has room or queueTimeoutMs. */
+  /**
+   * Reads and holds the client (to see it leave) until a backend has room; queueTimeoutMs bounds
+   * the whole wait, for a permit and then for room.
+   */
   private waitForRoom(): void {
     if (this.roomTimer !== undefined) return;
     this.holdClientWhileQueued();
     const timeoutMs = this.ctx.config.queueTimeoutMs;
-    this.roomTimer = setTimeout(() => {
-      this.stopWaitingForRoom();
-      this.failClient(new LbError('LB_ERR_BACKENDS_FULL', { timeoutMs }));
-    }, timeoutMs);
+    const left = this.queuedAt === 0 ? timeoutMs : this.queuedAt + timeoutMs - Date.now();
+    this.roomTimer = setTimeout(
+      () => {
+        this.stopWaitingForRoom();
+        this.failClient(new LbError('LB_ERR_BACKENDS_FULL', { timeoutMs }));
+      },
+      Math.max(1, left),
+    );
     this.ctx.backendWait.add(this);
   }
 

@@ -6,7 +6,7 @@
  * Bump LAYOUT_VERSION whenever the list changes meaning; a worker refuses to start on a buffer
  * whose version differs from the one it was compiled with.
  */
-export const LAYOUT_VERSION = 4;
+export const LAYOUT_VERSION = 5;
 
 /** Sizes that fix the layout; chosen by the primary at start-up and never changed afterwards. */
 export interface LayoutDims {
@@ -59,6 +59,10 @@ export const SLOTS = [
   { name: 'backendEjectedUntil', width: 'i64', count: (d) => d.backends },
   // Dispatch: open connections per worker, and claim records for fds in flight to a worker.
   { name: 'workerActive', width: 'i32', count: (d) => d.workers },
+  // L7 client connections admitted under http.maxClientConnections: all workers (taken by CAS)
+  // and each worker's share, which the primary gives back when a worker dies.
+  { name: 'clientsAdmitted', width: 'i32', count: one },
+  { name: 'clientsHeld', width: 'i32', count: (d) => d.workers },
   { name: 'handoffState', width: 'i32', count: (d) => d.handoffSlots },
   { name: 'handoffFd', width: 'i32', count: (d) => d.handoffSlots },
   { name: 'handoffWorker', width: 'i32', count: (d) => d.handoffSlots },

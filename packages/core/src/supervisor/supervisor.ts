@@ -167,6 +167,12 @@ export class Supervisor {
     const backendUnits = reclaimWorkerBackends(this.state, slot.index);
     this.dispatcher?.reclaim(slot.index);
     this.state.store('workerActive', slot.index, 0);
+    const clients = Atomics.exchange(
+      this.state.i32,
+      this.state.index('clientsHeld', slot.index),
+      0,
+    );
+    if (clients !== 0) this.state.add('clientsAdmitted', 0, -clients);
     for (const notify of this.exited) notify();
     if (this.stopping) return;
     const fields = { worker: slot.index, code, permits, backendUnits };

@@ -52,6 +52,8 @@ export class Exchange implements UpstreamOwner, Expiring, RoomWaiter {
   private roomDeadline = 0;
   /** The upstream's completed client writes when the response deadline was last armed. */
   private flushMark = 0;
+  /** When the request joined the permit queue (0: it got a permit at once). */
+  private queuedAt = 0;
   private finished = false;
 
   constructor(
@@ -78,6 +80,7 @@ export class Exchange implements UpstreamOwner, Expiring, RoomWaiter {
       this.hasPermit = true;
       return this.pickBackend();
     }
+    this.queuedAt = Date.now();
     this.ticket = semaphore.enqueue(NORMAL_CLASS, (err) => this.onQueueResult(err));
   }
 
@@ -118,9 +121,11 @@ export class Exchange implements UpstreamOwner, Expiring, RoomWaiter {
     this.sendRequest();
   }
 
+  /** Waits for room; queueTimeoutMs bounds the whole wait, for a permit and then for room. */
   private waitForRoom(now: number): void {
     if (this.roomDeadline !== 0) return;
-    this.roomDeadline = now + this.host.proxy.worker.config.queueTimeoutMs;
+    const since = this.queuedAt === 0 ? now : this.queuedAt;
+    this.roomDeadline = Math.max(now + 1, since + this.host.proxy.worker.config.queueTimeoutMs);
     this.syncDeadline();
     this.host.proxy.worker.backendWait.add(this);
   }

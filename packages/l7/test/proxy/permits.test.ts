@@ -142,6 +142,33 @@ describe('permits count requests in flight, across workers', () => {
     await expectIdle(lb);
   });
 
+  it.each(['shared', 'handoff'] as const)(
+    'maxClientConnections is exact under a burst (%s dispatch, 2 workers, cap 5 of 8)',
+    async (dispatch) => {
+      lb = await startL7({
+        workers: 2,
+        dispatch,
+        http: { maxClientConnections: 5 },
+        backends: backends.map((b) => ({ address: b.url, id: b.id })),
+      });
+      const clients = Array.from({ length: 8 }, () => new RawClient(lb!.port));
+      await sleep(300);
+      clients.forEach((c, i) => c.send(getRequest(`/burst/${i}`)));
+      const statuses = (await Promise.all(clients.map((c) => c.response()))).map((r) => r?.status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 503)).toHaveLength(3);
+      for (const c of clients) c.close();
+      // Refused sockets are let go as soon as their clients close: a newcomer is admitted.
+      await Promise.all(clients.map((c) => c.closed));
+      await sleep(100);
+      const next = new RawClient(lb.port);
+      next.send(getRequest('/after'));
+      expect((await next.response())?.status).toBe(200);
+      next.close();
+      await expectIdle(lb);
+    },
+  );
+
   it('maxClientConnections: the connection over the cap gets 503 and is closed', async () => {
     lb = await startL7({
       http: { maxClientConnections: 2 },
