@@ -153,10 +153,7 @@ export class ResponseRelay {
     if (bytes.length <= COALESCE_LIMIT) {
       upstream.sendTo(client, buildClientResponseHead(head, { connection }, bytes));
     } else {
-      client.cork();
-      upstream.sendTo(client, buildClientResponseHead(head, { connection }));
-      upstream.sendTo(client, bytes);
-      client.uncork();
+      upstream.sendPairTo(client, buildClientResponseHead(head, { connection }), bytes);
     }
     return this.settle(body, end, chunk.length);
   }

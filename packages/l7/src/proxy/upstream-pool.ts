@@ -97,6 +97,20 @@ export class UpstreamConnection implements Expiring {
   sendTo(client: Socket, bytes: Buffer): void {
     this.outstanding++;
     client.write(bytes, this.onWritten);
+    this.lendIfHeld(client);
+  }
+
+  /** `sendTo` for two buffers in one writev (a head and a large first body chunk). */
+  sendPairTo(client: Socket, first: Buffer, second: Buffer): void {
+    this.outstanding += 2;
+    client.cork();
+    client.write(first, this.onWritten);
+    client.write(second, this.onWritten);
+    client.uncork();
+    this.lendIfHeld(client);
+  }
+
+  private lendIfHeld(client: Socket): void {
     if (!this.lent && client.writableLength > 0) {
       this.lent = true;
       this.socket.pause();
