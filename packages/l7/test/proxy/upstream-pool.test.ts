@@ -74,17 +74,18 @@ describe('upstream connections lend their read buffer to client writes', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  async function connected(owner: Owner): Promise<UpstreamConnection> {
-    const conn = pool.open(backend, owner);
+  /** A connection whose owner relays every read to a client that holds its writes. */
+  async function relayingToHeldClient() {
+    const owner = new Owner();
+    const conn: UpstreamConnection = pool.open(backend, owner);
     expect(await eventually(() => owner.connected && sockets.length === 1)).toBe(true);
-    return conn;
+    const client = heldClient();
+    owner.onChunk = (chunk) => conn.sendTo(client.socket, chunk);
+    return { owner, conn, client };
   }
 
   test('reading stops while a write of its bytes is pending, and resumes after', async () => {
-    const owner = new Owner();
-    const conn = await connected(owner);
-    const client = heldClient();
-    owner.onChunk = (chunk) => conn.sendTo(client.socket, chunk);
+    const { owner, conn, client } = await relayingToHeldClient();
 
     sockets[0].write('first');
     expect(await eventually(() => owner.chunks.length === 1)).toBe(true);
@@ -103,10 +104,7 @@ describe('upstream connections lend their read buffer to client writes', () => {
   });
 
   test('released while lent, it is closed, never pooled', async () => {
-    const owner = new Owner();
-    const conn = await connected(owner);
-    const client = heldClient();
-    owner.onChunk = (chunk) => conn.sendTo(client.socket, chunk);
+    const { owner, conn, client } = await relayingToHeldClient();
     sockets[0].write('response');
     expect(await eventually(() => client.pending === 1)).toBe(true);
 
@@ -118,10 +116,7 @@ describe('upstream connections lend their read buffer to client writes', () => {
   });
 
   test('released with every byte taken, it is pooled and reused', async () => {
-    const owner = new Owner();
-    const conn = await connected(owner);
-    const client = heldClient();
-    owner.onChunk = (chunk) => conn.sendTo(client.socket, chunk);
+    const { owner, conn, client } = await relayingToHeldClient();
     sockets[0].write('response');
     expect(await eventually(() => client.pending === 1)).toBe(true);
     client.completeAll();
