@@ -43,6 +43,9 @@ describe('maxConnections caps connections across all workers', () => {
       expect(stats.permits.inUse).toBe(5);
       expect(stats.queue.byClass.normal).toBe(15);
       expect(await eventually(() => currentOf(backends) === 5)).toBe(true);
+      // The backends hold 5; their greetings may still be on the way to the clients.
+      const greeted = () => clients.filter((c) => c.received().startsWith('id:')).length;
+      expect(await eventually(() => greeted() === 5)).toBe(true);
 
       // Close them one at a time: each close lets exactly one waiter through.
       for (let i = 0; i < 20; i++) {
